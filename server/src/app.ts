@@ -1,0 +1,139 @@
+import { Logger as GraphileLogger, type Runner, run as runWorker } from 'graphile-worker';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { createDatabase } from './db/database.ts';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { type Http, buildHttp } from './http/server.ts';
+import { taskList } from './jobs/handlers.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { createMetrics } from './lib/metrics.ts';
+import { SecretBox } from './lib/secret-box.ts';
+import { RealtimeHub } from './realtime/hub.ts';
+import { repositories } from './repositories/index.ts';
+import { loadSecretKey } from './secret-key.ts';
+import { type Services, createServices } from './services/index.ts';
+
+/** `start` runs everything; `api` serves HTTP and realtime; `worker` runs jobs. */
+export type ProcessRole = 'start' | 'api' | 'worker';
+
+export interface App {
+  config: Config;
+  services: Services;
+  http: Http | null;
+  hub: RealtimeHub | null;
+  runner: Runner | null;
+  databaseUrl: string;
+  /** Where HTTP listens (null for a worker). */
+  address: string | null;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  role: ProcessRole;
+  log: Logger;
+  clock?: Clock;
+  /** Skip the first-run owner/setup step (tests create their own users). */
+  skipBootstrap?: boolean;
+  /** Worker poll interval; graphile-worker also wakes on LISTEN, so this only bounds the worst case. */
+  pollIntervalMs?: number;
+}
+
+// Written into settings at first start; a process with another key fails fast instead of corrupting secrets.
+const KEY_CHECK = '_secret_key_check';
+
+/** Composition root: config → database → repositories → services → HTTP and/or worker. */
+export async function startApp(config: Config, opts: StartOptions): Promise<App> {
+  const { log, role } = opts;
+  let embedded: EmbeddedDatabase | null = null;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir, log);
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  const { pool, db } = createDatabase(databaseUrl);
+  const cleanups: Array<() => Promise<void>> = [async () => db.destroy(), async () => embedded?.stop()];
+  const stop = async () => {
+    for (const fn of cleanups.splice(0))
+      await fn().catch((err) => log.error({ err }, 'error while stopping'));
+  };
+  try {
+    await migrate(pool, log);
+    const secretBox = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir, log));
+    await checkSecretKey(secretBox, db);
+    const services = createServices({
+      db,
+      repos: repositories(db),
+      log,
+      config,
+      clock: opts.clock ?? systemClock,
+      secretBox,
+    });
+    const metrics = createMetrics(pool);
+
+    let runner: Runner | null = null;
+    if (role !== 'api') {
+      runner = await runWorker({
+        pgPool: pool,
+        taskList: taskList(services, metrics),
+        concurrency: config.workerConcurrency,
+        noHandleSignals: true,
+        pollInterval: opts.pollIntervalMs ?? 2000,
+        logger: workerLogger(log),
+        // Schedules come from code (later issues), not from a crontab file in the working directory.
+        crontab: '',
+      });
+      cleanups.unshift(() => runner!.stop());
+    }
+
+    let http: Http | null = null;
+    let hub: RealtimeHub | null = null;
+    let address: string | null = null;
+    if (role !== 'worker') {
+      hub = new RealtimeHub(databaseUrl, (t) => services.auth.authenticate(t), log);
+      await hub.start();
+      cleanups.unshift(() => hub!.stop());
+      http = await buildHttp({ services, metrics, hub }, log);
+      cleanups.unshift(() => http!.close());
+      address = await http.listen({ port: config.port, host: config.host });
+      if (!opts.skipBootstrap) await announceLogin(services, config, log);
+    }
+    return { config, services, http, hub, runner, databaseUrl, address, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function checkSecretKey(box: SecretBox, db: ReturnType<typeof createDatabase>['db']): Promise<void> {
+  const settings = repositories(db).settings;
+  const sealed = (await settings.get(KEY_CHECK)) as string | undefined;
+  if (sealed === undefined) return settings.set(KEY_CHECK, box.seal('switchboard'), null);
+  try {
+    box.open(sealed);
+  } catch {
+    throw new Error(
+      'SWITCHBOARD_SECRET_KEY is not the key this database was set up with; secrets stored with the old key could not be read',
+    );
+  }
+}
+
+/** Creates the first owner (or a setup link) and says how to sign in. */
+async function announceLogin(services: Services, config: Config, log: Logger): Promise<void> {
+  const result = await services.auth.bootstrap();
+  if (result && 'createdOwner' in result)
+    log.info(
+      { email: result.createdOwner },
+      `created owner ${result.createdOwner}; sign in at ${config.publicUrl}`,
+    );
+  else if (result)
+    log.warn(`no users yet: open ${result.setupUrl} to create the owner (link valid 24 h, single use)`);
+  else log.info(`sign in at ${config.publicUrl}`);
+}
+
+/** graphile-worker's log lines, through our JSON logger (its info lines are routine: debug). */
+function workerLogger(log: Logger): GraphileLogger {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const line = { worker: scope, ...(meta ?? {}) };
+    if (level === 'error') log.error(line, message);
+    else if (level === 'warning') log.warn(line, message);
+    else log.debug(line, message);
+  });
+}

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+
+/** Typed, frozen configuration parsed once from the environment (and an optional `.env`). */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  secretKey: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  workerConcurrency: number;
+  bodyLimitBytes: number;
+  apiRateLimitPerMinute: number;
+  sessionTtlHours: number;
+}
+
+/** Thrown when the environment holds a bad value; the message names the variable and the reason. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads `.env` from the working directory without overriding variables already set. */
+export function loadDotenv(file = path.resolve('.env')): Record<string, string> {
+  if (!existsSync(file)) return {};
+  return parseDotenv(readFileSync(file));
+}
+
+/** Parses and validates configuration; collects every problem before failing so the user fixes them at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...process.env }): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? null : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}: must be an integer from ${min} to ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST') ?? '127.0.0.1';
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
+  }
+
+  const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  let publicUrl = str('PUBLIC_URL') ?? `http://${displayHost}:${port}`;
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    publicUrl = publicUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push(
+      `PUBLIC_URL: must be an http(s) URL such as https://switchboard.example.com, got "${publicUrl}"`,
+    );
+  }
+
+  const secretKey = str('SWITCHBOARD_SECRET_KEY');
+  if (secretKey && decodeKey(secretKey) === null) {
+    problems.push(
+      'SWITCHBOARD_SECRET_KEY: must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)',
+    );
+  }
+
+  const adminEmail = str('SWITCHBOARD_ADMIN_EMAIL');
+  const adminPassword = env.SWITCHBOARD_ADMIN_PASSWORD ?? null;
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) {
+    problems.push(`SWITCHBOARD_ADMIN_EMAIL: not an email address: "${adminEmail}"`);
+  }
+  if ((adminEmail === null) !== (adminPassword === null || adminPassword === '')) {
+    problems.push('SWITCHBOARD_ADMIN_EMAIL and SWITCHBOARD_ADMIN_PASSWORD: set both or neither');
+  }
+  if (adminPassword && adminPassword.length < 8) {
+    problems.push('SWITCHBOARD_ADMIN_PASSWORD: must be at least 8 characters');
+  }
+
+  const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const config: Config = {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir: path.resolve(str('SWITCHBOARD_DATA_DIR') ?? './data'),
+    secretKey,
+    adminEmail,
+    adminPassword: adminPassword || null,
+    logLevel,
+    workerConcurrency: int('WORKER_CONCURRENCY', 10, 1, 200),
+    bodyLimitBytes: int('BODY_LIMIT_MB', 10, 1, 1024) * 1024 * 1024,
+    apiRateLimitPerMinute: int('API_RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** Accepts a 32-byte key as hex or base64; returns null when it is neither. */
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 ? b : null;
+}

@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, TooManyRequestsError } from '../lib/errors.ts';
+
+const STATUS: Record<string, number> = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+};
+
+type AjvError = { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> };
+
+/** Turns Ajv's errors into `{ path, message }` naming the field (`body/email`, `querystring/limit`). */
+function validationDetails(errors: AjvError[], context: string) {
+  return errors.map((e) => {
+    let path = e.instancePath;
+    if (e.keyword === 'required') path += `/${String(e.params.missingProperty)}`;
+    if (e.keyword === 'additionalProperties') path += `/${String(e.params.additionalProperty)}`;
+    const message =
+      e.keyword === 'additionalProperties'
+        ? 'unknown field'
+        : e.keyword === 'required'
+          ? 'is required'
+          : (e.message ?? 'is invalid');
+    return { path: `${context}${path}`, message };
+  });
+}
+
+/** The one place errors become HTTP answers. Anything unexpected is a logged 500 without internals. */
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err.validation) {
+    const details = validationDetails(err.validation as AjvError[], err.validationContext ?? 'body');
+    return reply
+      .status(400)
+      .send({ error: { code: 'validation_failed', message: 'The request is invalid', details } });
+  }
+  if (err instanceof DomainError) {
+    if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
+    return reply
+      .status(STATUS[err.code] ?? 400)
+      .send({ error: { code: err.code, message: err.message, details: err.details } });
+  }
+  // Postgres data exceptions (a malformed value that slipped past the schema) and unique violations are the client's.
+  const pgCode = (err as { code?: string }).code;
+  if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) {
+    return reply
+      .status(400)
+      .send({
+        error: { code: 'validation_failed', message: 'A value is out of range or malformed', details: [] },
+      });
+  }
+  if (pgCode === '23505') {
+    return reply
+      .status(409)
+      .send({ error: { code: 'conflict', message: 'This conflicts with an existing record', details: [] } });
+  }
+  // Fastify's own client errors (bad JSON, body too large, unsupported media type) keep their 4xx status.
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return reply
+      .status(status)
+      .send({ error: { code: err.code ?? 'bad_request', message: err.message, details: [] } });
+  }
+  req.log.error({ err }, 'unhandled error');
+  return reply
+    .status(500)
+    .send({ error: { code: 'internal', message: 'Internal error; see the server log', details: [] } });
+}

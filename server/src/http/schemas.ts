@@ -1,0 +1,45 @@
+import { type TSchema, Type } from 'typebox';
+
+/** Shared TypeBox schemas for routes. */
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const IdParams = Type.Object({ id: Uuid });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    }),
+  },
+  { $id: 'Error' },
+);
+
+/** limit + cursor, the same on every list endpoint. */
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+};
+
+/** `{ data, nextCursor, total? }` */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({
+    data: Type.Array(item),
+    nextCursor: Nullable(Type.String()),
+    total: Type.Optional(Type.Integer()),
+  });
+
+export const RoleSchema = Type.Union(
+  ['owner', 'admin', 'agent', 'marketing', 'readonly'].map((r) => Type.Literal(r)),
+) as TSchema;
+
+/** Error responses every authenticated route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: Type.Ref('Error'),
+  401: Type.Ref('Error'),
+  403: Type.Ref('Error'),
+  404: Type.Ref('Error'),
+  429: Type.Ref('Error'),
+};

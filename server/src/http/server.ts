@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Metrics } from '../lib/metrics.ts';
+import type { RealtimeHub } from '../realtime/hub.ts';
+import type { Services } from '../services/index.ts';
+import { registerAuth } from './auth.ts';
+import { errorHandler } from './errors.ts';
+import { apiKeyRoutes } from './routes/api-keys.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { contactRoutes } from './routes/contacts.routes.ts';
+import { importRoutes } from './routes/imports.routes.ts';
+import { realtimeRoutes } from './routes/realtime.routes.ts';
+import { settingsRoutes } from './routes/settings.routes.ts';
+import { systemRoutes } from './routes/system.routes.ts';
+import { userRoutes } from './routes/users.routes.ts';
+import { ErrorBody } from './schemas.ts';
+
+/** What route files receive. */
+export interface HttpDeps {
+  services: Services;
+  metrics: Metrics;
+  hub: RealtimeHub;
+}
+
+export type Http = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+/** Builds the Fastify app: plugins, auth, error handler, every route. Listening is the caller's business. */
+export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
+  const { config } = deps.services.ctx;
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
+    trustProxy: process.env.TRUST_PROXY === 'true',
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Http;
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
+      }),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: '1',
+        description:
+          'Customer communication platform API. Authenticate with `Authorization: Bearer <session token or API key>`.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
+
+  registerAuth(app, deps);
+  for (const routes of [
+    systemRoutes,
+    authRoutes,
+    userRoutes,
+    apiKeyRoutes,
+    settingsRoutes,
+    auditRoutes,
+    contactRoutes,
+    importRoutes,
+    realtimeRoutes,
+  ]) {
+    await app.register(async (scope) => routes(scope as unknown as Http, deps));
+  }
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { Task, TaskList } from 'graphile-worker';
+import type { Metrics } from '../lib/metrics.ts';
+import type { Services } from '../services/index.ts';
+import type { JobMap, JobName } from './job-map.ts';
+
+type Handlers = { [K in JobName]: (payload: JobMap[K], helpers: Parameters<Task>[1]) => Promise<void> };
+
+/** Thin handlers: each calls one service. Throwing makes graphile-worker retry with backoff. */
+export function jobHandlers(services: Services): Handlers {
+  return {
+    'contacts.import': async ({ importId }) => {
+      await services.imports.run(importId);
+    },
+    'system.probe': async ({ token }, helpers) => {
+      await services.system.recordProbe(token, helpers.job.id);
+    },
+  };
+}
+
+/** Wraps handlers with metrics and produces graphile-worker's task list. */
+export function taskList(services: Services, metrics: Metrics): TaskList {
+  const handlers = jobHandlers(services);
+  const list: TaskList = {};
+  for (const [name, handler] of Object.entries(handlers) as Array<
+    [JobName, (p: unknown, h: Parameters<Task>[1]) => Promise<void>]
+  >) {
+    list[name] = async (payload, helpers) => {
+      const end = metrics.jobDuration.startTimer({ task: name });
+      try {
+        await handler(payload, helpers);
+        metrics.jobsTotal.inc({ task: name, outcome: 'success' });
+      } catch (err) {
+        metrics.jobsTotal.inc({ task: name, outcome: 'failure' });
+        throw err;
+      } finally {
+        end();
+      }
+    };
+  }
+  return list;
+}

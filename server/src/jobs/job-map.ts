@@ -1,0 +1,19 @@
+/** Every job name and its payload. Handlers are in handlers.ts; jobs are queued with `JobsRepository.add`. */
+export interface JobMap {
+  /** Parse and upsert an uploaded CSV, resuming after its last committed batch. */
+  'contacts.import': { importId: string };
+  /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
+  'system.probe': { token: string };
+}
+
+export type JobName = keyof JobMap;
+
+export interface JobOptions {
+  /** Dedupe key: a second add with the same key replaces the pending job instead of adding one. */
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Jobs in one queue run one at a time, in order. */
+  queueName?: string;
+  priority?: number;
+}

@@ -1,0 +1,33 @@
+import type { Permission } from '../services/permissions.ts';
+
+/** Realtime events pushed to WebSocket clients: dotted past-tense names → payload. */
+export interface RealtimeEventMap {
+  'contact.created': { contact: Record<string, unknown> };
+  'contact.updated': { contact: Record<string, unknown> };
+  'contact.deleted': { id: string };
+  'import.progressed': { import: Record<string, unknown> };
+}
+
+export type RealtimeEventName = keyof RealtimeEventMap;
+
+/** One event on its way to a room; this is also the NOTIFY payload between processes. */
+export interface RealtimeMessage<K extends RealtimeEventName = RealtimeEventName> {
+  room: string;
+  event: K;
+  data: RealtimeEventMap[K];
+}
+
+/** Rooms a client may join, each guarded by a permission. `import:<id>` rooms follow the `imports` rule. */
+export const ROOM_PERMISSIONS: Record<string, Permission> = {
+  contacts: 'contacts:read',
+  imports: 'contacts:read',
+};
+
+/** The permission that guards a room, or null for an unknown room. */
+export function roomPermission(room: string): Permission | null {
+  const base = room.split(':')[0]!;
+  return ROOM_PERMISSIONS[base] ?? null;
+}
+
+/** The Postgres NOTIFY channel that carries realtime messages between processes. */
+export const REALTIME_CHANNEL = 'switchboard_realtime';

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { ApiKey, Role, User } from '../db/schema.ts';
+
+/** Sessions, single-use login tokens, API keys and failed-login counters. */
+export class CredentialsRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  async createSession(s: {
+    userId: string;
+    tokenHash: Buffer;
+    expiresAt: Date;
+    ip?: string;
+    userAgent?: string;
+  }) {
+    return this.db
+      .insertInto('sessions')
+      .values({ ...s, ip: s.ip ?? null, userAgent: s.userAgent ?? null })
+      .returning(['id', 'expiresAt'])
+      .executeTakeFirstOrThrow();
+  }
+
+  /** The live session's user for a token hash; also slides `last_used_at` (cheap: one indexed update). */
+  async getSessionUser(tokenHash: Buffer): Promise<{ sessionId: string; user: User } | undefined> {
+    const row = await this.db
+      .updateTable('sessions')
+      .set({ lastUsedAt: sql`now()` })
+      .where('tokenHash', '=', tokenHash)
+      .where('expiresAt', '>', sql<Date>`now()`)
+      .returning(['id', 'userId'])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', row.userId)
+      .executeTakeFirst();
+    return user ? { sessionId: row.id, user } : undefined;
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  async deleteSessionsOfUser(userId: string, exceptId?: string): Promise<void> {
+    let q = this.db.deleteFrom('sessions').where('userId', '=', userId);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    await q.execute();
+  }
+
+  async createLoginToken(t: {
+    purpose: 'login' | 'setup';
+    userId: string | null;
+    tokenHash: Buffer;
+    expiresAt: Date;
+    createdBy: string | null;
+  }) {
+    return this.db
+      .insertInto('loginTokens')
+      .values(t)
+      .returning(['id', 'expiresAt'])
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Marks a token used and returns it, in one statement, so two concurrent exchanges cannot both win. */
+  consumeLoginToken(tokenHash: Buffer, purpose: 'login' | 'setup') {
+    return this.db
+      .updateTable('loginTokens')
+      .set({ usedAt: sql`now()` })
+      .where('tokenHash', '=', tokenHash)
+      .where('purpose', '=', purpose)
+      .where('usedAt', 'is', null)
+      .where('expiresAt', '>', sql<Date>`now()`)
+      .returning(['id', 'userId'])
+      .executeTakeFirst();
+  }
+
+  async hasUnusedSetupToken(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('loginTokens')
+      .select('id')
+      .where('purpose', '=', 'setup')
+      .where('usedAt', 'is', null)
+      .where('expiresAt', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  createApiKey(k: {
+    name: string;
+    role: Role;
+    keyHash: Buffer;
+    prefix: string;
+    rateLimitPerMinute: number | null;
+    createdBy: string | null;
+  }) {
+    return this.db.insertInto('apiKeys').values(k).returningAll().executeTakeFirstOrThrow();
+  }
+
+  getApiKey(id: string): Promise<ApiKey | undefined> {
+    return this.db.selectFrom('apiKeys').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  listApiKeys(opts: { limit: number; after?: string; includeRevoked: boolean }): Promise<ApiKey[]> {
+    let q = this.db.selectFrom('apiKeys').selectAll().orderBy('id').limit(opts.limit);
+    if (opts.after) q = q.where('id', '>', opts.after);
+    if (!opts.includeRevoked) q = q.where('revokedAt', 'is', null);
+    return q.execute();
+  }
+
+  /** A live (not revoked) key by hash. */
+  getLiveApiKey(keyHash: Buffer): Promise<ApiKey | undefined> {
+    return this.db
+      .selectFrom('apiKeys')
+      .selectAll()
+      .where('keyHash', '=', keyHash)
+      .where('revokedAt', 'is', null)
+      .executeTakeFirst();
+  }
+
+  /** Last-used is informative: at most one write per minute per key. */
+  async touchApiKey(id: string): Promise<void> {
+    await this.db
+      .updateTable('apiKeys')
+      .set({ lastUsedAt: sql`now()` })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([eb('lastUsedAt', 'is', null), eb('lastUsedAt', '<', sql<Date>`now() - interval '1 minute'`)]),
+      )
+      .execute();
+  }
+
+  revokeApiKey(id: string) {
+    return this.db
+      .updateTable('apiKeys')
+      .set({ revokedAt: sql`now()` })
+      .where('id', '=', id)
+      .where('revokedAt', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  getLoginFailure(key: string) {
+    return this.db.selectFrom('loginFailures').selectAll().where('key', '=', key).executeTakeFirst();
+  }
+
+  /**
+   * Counts one failure in a rolling window (a window older than `windowSeconds` restarts at 1),
+   * and sets a lock once `lockAfter` is reached. One upsert: concurrent failures all count.
+   */
+  async recordLoginFailure(key: string, windowSeconds: number, lockAfter: number, lockSeconds: number) {
+    const r = await sql<{ failures: number; lockedUntil: Date | null }>`
+      insert into login_failures as f (key, failures, first_failed_at)
+      values (${key}, 1, now())
+      on conflict (key) do update set
+        failures = case when f.first_failed_at < now() - make_interval(secs => ${windowSeconds}) then 1 else f.failures + 1 end,
+        first_failed_at = case when f.first_failed_at < now() - make_interval(secs => ${windowSeconds}) then now() else f.first_failed_at end,
+        locked_until = case
+          when f.first_failed_at >= now() - make_interval(secs => ${windowSeconds}) and f.failures + 1 >= ${lockAfter}
+          then now() + make_interval(secs => ${lockSeconds}) else f.locked_until end
+      returning failures, locked_until`.execute(this.db);
+    return r.rows[0]!;
+  }
+
+  async clearLoginFailures(keys: string[]): Promise<void> {
+    await this.db.deleteFrom('loginFailures').where('key', 'in', keys).execute();
+  }
+}

@@ -1,0 +1,230 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Role, User } from '../db/schema.ts';
+import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../lib/errors.ts';
+import { hashToken, newToken } from '../lib/tokens.ts';
+import type { Actor } from '../repositories/audit.repository.ts';
+import { type ServiceContext, inTransaction } from './context.ts';
+
+/** Who is calling: a signed-in user (session) or an integration (API key). */
+export interface Principal {
+  kind: 'user' | 'api_key';
+  id: string;
+  name: string;
+  role: Role;
+  sessionId?: string;
+  user?: User;
+  rateLimitPerMinute: number | null;
+}
+
+/** Turns a principal plus request facts into the actor recorded in the audit log. */
+export function actorOf(p: Principal, ip?: string, requestId?: string): Actor {
+  return { type: p.kind, id: p.id, name: p.name, ip: ip ?? null, requestId: requestId ?? null };
+}
+
+// Throttling of failed logins: slowed after SLOW_AFTER failures, refused for LOCK_SECONDS after LOCK_AFTER.
+const WINDOW_SECONDS = 15 * 60;
+const SLOW_AFTER = 3;
+const LOCK_AFTER = 10;
+const LOCK_SECONDS = 15 * 60;
+const LOGIN_LINK_MINUTES = 15;
+const SETUP_TOKEN_HOURS = 24;
+export const API_KEY_PREFIX = 'sbk';
+const SESSION_PREFIX = 'sbs';
+
+/** Argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's baseline). */
+export const hashPassword = (password: string): Promise<string> => hash(password);
+
+// Verifying against this when the email is unknown keeps the answer time the same, so emails cannot be probed.
+let dummyHash: Promise<string> | undefined;
+
+/** Sessions, login links, first-run setup, API-key lookup and failed-login throttling. */
+export class AuthService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** Checks a password; slows then refuses repeated failures per email and per address (429). */
+  async login(input: { email: string; password: string; ip: string; userAgent?: string }) {
+    const keys = [`email:${input.email.toLowerCase()}`, `ip:${input.ip}`];
+    const { credentials, users } = this.ctx.repos;
+    let worst = 0;
+    for (const key of keys) {
+      const f = await credentials.getLoginFailure(key);
+      if (f?.lockedUntil && new Date(f.lockedUntil) > this.ctx.clock.now()) {
+        const retry = Math.ceil((new Date(f.lockedUntil).getTime() - this.ctx.clock.now().getTime()) / 1000);
+        this.ctx.log.warn({ key }, 'login refused: too many failed attempts');
+        throw new TooManyRequestsError('Too many failed logins; try again later', retry);
+      }
+      worst = Math.max(worst, f?.failures ?? 0);
+    }
+    if (worst >= SLOW_AFTER) await sleep(Math.min(3000, 250 * (worst - SLOW_AFTER + 1)));
+
+    const user = await users.getByEmail(input.email);
+    dummyHash ??= hashPassword('not-a-real-password');
+    const ok = user?.passwordHash
+      ? await verify(user.passwordHash, input.password).catch(() => false)
+      : await verify(await dummyHash, input.password).then(() => false);
+    if (!user || !ok || !user.active) {
+      for (const key of keys)
+        await credentials.recordLoginFailure(key, WINDOW_SECONDS, LOCK_AFTER, LOCK_SECONDS);
+      this.ctx.log.warn({ email: input.email, ip: input.ip }, 'login failed');
+      throw new UnauthorizedError('Invalid email or password');
+    }
+    await credentials.clearLoginFailures([keys[0]!]);
+    return this.startSession(user, input.ip, input.userAgent);
+  }
+
+  /** Issues a new opaque session token (only its hash is stored). */
+  async startSession(user: User, ip?: string, userAgent?: string) {
+    const token = newToken(SESSION_PREFIX);
+    const expiresAt = new Date(this.ctx.clock.now().getTime() + this.ctx.config.sessionTtlHours * 3600_000);
+    await this.ctx.repos.credentials.createSession({
+      userId: user.id,
+      tokenHash: hashToken(token),
+      expiresAt,
+      ip,
+      userAgent,
+    });
+    return { token, expiresAt, user };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.ctx.repos.credentials.deleteSession(sessionId);
+  }
+
+  /** Resolves a bearer token (session or API key) to a principal, or null when it is unknown, expired or revoked. */
+  async authenticate(bearer: string): Promise<Principal | null> {
+    const { credentials, users } = this.ctx.repos;
+    if (bearer.startsWith(`${API_KEY_PREFIX}_`)) {
+      const key = await credentials.getLiveApiKey(hashToken(bearer));
+      if (!key) return null;
+      void credentials.touchApiKey(key.id).catch(() => undefined);
+      return {
+        kind: 'api_key',
+        id: key.id,
+        name: key.name,
+        role: key.role,
+        rateLimitPerMinute: key.rateLimitPerMinute,
+      };
+    }
+    const s = await credentials.getSessionUser(hashToken(bearer));
+    if (!s || !s.user.active) return null;
+    void users.touchLastSeen(s.user.id).catch(() => undefined);
+    return {
+      kind: 'user',
+      id: s.user.id,
+      name: s.user.displayName,
+      role: s.user.role,
+      sessionId: s.sessionId,
+      user: s.user,
+      rateLimitPerMinute: null,
+    };
+  }
+
+  /** A single-use link that signs a user in (handed out by admins, later by the Telegram admin bot). */
+  async createLoginLink(actor: Actor, userId: string) {
+    const token = newToken('sbl');
+    const expiresAt = new Date(this.ctx.clock.now().getTime() + LOGIN_LINK_MINUTES * 60_000);
+    await inTransaction(this.ctx, async (r) => {
+      const user = await r.users.get(userId);
+      if (!user || !user.active)
+        throw new ValidationError('No active user with this id', [
+          { path: '/userId', message: 'unknown or inactive user' },
+        ]);
+      await r.credentials.createLoginToken({
+        purpose: 'login',
+        userId,
+        tokenHash: hashToken(token),
+        expiresAt,
+        createdBy: actor.type === 'user' ? actor.id : null,
+      });
+      await r.audit.record(actor, { action: 'login_link.created', entityType: 'user', entityId: userId });
+    });
+    return { token, expiresAt, url: `${this.ctx.config.publicUrl}/login?token=${encodeURIComponent(token)}` };
+  }
+
+  /** Exchanges a login link token for a session; a used or expired token is refused. */
+  async exchangeLoginToken(token: string, ip?: string, userAgent?: string) {
+    const row = await this.ctx.repos.credentials.consumeLoginToken(hashToken(token), 'login');
+    const user = row?.userId ? await this.ctx.repos.users.get(row.userId) : undefined;
+    if (!user || !user.active) throw new UnauthorizedError('This login link is invalid, used or expired');
+    return this.startSession(user, ip, userAgent);
+  }
+
+  /**
+   * First start: creates the owner from SWITCHBOARD_ADMIN_EMAIL/PASSWORD, or returns a one-time setup link.
+   * Returns null when users already exist.
+   */
+  async bootstrap(): Promise<{ createdOwner: string } | { setupUrl: string } | null> {
+    const { config } = this.ctx;
+    return inTransaction(this.ctx, async (r) => {
+      // Several processes may start at once: only one bootstraps.
+      await r.users.lockFirstOwnerCreation();
+      if ((await r.users.count()) > 0) return null;
+      if (config.adminEmail && config.adminPassword) {
+        const user = await r.users.create({
+          email: config.adminEmail.toLowerCase(),
+          displayName: config.adminEmail.split('@')[0]!,
+          passwordHash: await hashPassword(config.adminPassword),
+          role: 'owner',
+        });
+        await r.audit.record(
+          { type: 'system', id: null, name: 'bootstrap' },
+          {
+            action: 'user.created',
+            entityType: 'user',
+            entityId: user.id,
+            after: { email: user.email, role: 'owner' },
+          },
+        );
+        return { createdOwner: user.email };
+      }
+      const token = newToken('sbsetup');
+      const expiresAt = new Date(this.ctx.clock.now().getTime() + SETUP_TOKEN_HOURS * 3600_000);
+      await r.credentials.createLoginToken({
+        purpose: 'setup',
+        userId: null,
+        tokenHash: hashToken(token),
+        expiresAt,
+        createdBy: null,
+      });
+      return { setupUrl: `${config.publicUrl}/setup?token=${encodeURIComponent(token)}` };
+    });
+  }
+
+  /** Completes first-run setup: creates the first owner and signs them in. Refused once any user exists. */
+  async completeSetup(
+    input: { token: string; email: string; password: string; displayName: string },
+    ip?: string,
+  ) {
+    const user = await inTransaction(this.ctx, async (r) => {
+      await r.users.lockFirstOwnerCreation();
+      if ((await r.users.count()) > 0)
+        throw new UnauthorizedError('Setup is already complete; sign in instead');
+      const row = await r.credentials.consumeLoginToken(hashToken(input.token), 'setup');
+      if (!row)
+        throw new UnauthorizedError(
+          'This setup link is invalid, used or expired; restart Switchboard for a new one',
+        );
+      const created = await r.users.create({
+        email: input.email.toLowerCase(),
+        displayName: input.displayName,
+        passwordHash: await hashPassword(input.password),
+        role: 'owner',
+      });
+      await r.audit.record(
+        { type: 'user', id: created.id, name: created.displayName, ip: ip ?? null },
+        {
+          action: 'user.created',
+          entityType: 'user',
+          entityId: created.id,
+          after: { email: created.email, role: 'owner' },
+        },
+      );
+      return created;
+    });
+    return this.startSession(user, ip);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

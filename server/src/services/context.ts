@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Db, Tx } from '../db/database.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
+import { type Repos, repositories } from '../repositories/index.ts';
+
+/** What every service needs; built once in app.ts. */
+export interface ServiceContext {
+  db: Db;
+  repos: Repos;
+  log: Logger;
+  config: Config;
+  clock: Clock;
+  secretBox: SecretBox;
+}
+
+/** Runs `fn` in one transaction with repositories bound to it; jobs and realtime events queued inside commit with it. */
+export function inTransaction<T>(ctx: ServiceContext, fn: (r: Repos, tx: Tx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction().execute((tx) => fn(repositories(tx), tx));
+}

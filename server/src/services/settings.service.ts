@@ -1,0 +1,66 @@
+import { NotFoundError, ValidationError } from '../lib/errors.ts';
+import type { Actor } from '../repositories/audit.repository.ts';
+import { isTimezone } from './contact-fields.ts';
+import { type ServiceContext, inTransaction } from './context.ts';
+
+/** One setting: its default and its check (returns a problem message or null). */
+interface SettingDefinition {
+  default: unknown;
+  description: string;
+  validate(value: unknown): string | null;
+}
+
+/** The typed settings. Later issues add their keys here. */
+export const SETTINGS: Record<string, SettingDefinition> = {
+  workspace_name: {
+    default: 'Switchboard',
+    description: 'Name shown to the team and in customer-facing texts',
+    validate: (v) =>
+      typeof v === 'string' && v.trim().length >= 1 && v.length <= 100
+        ? null
+        : 'must be a string of 1 to 100 characters',
+  },
+  default_language: {
+    default: 'ru',
+    description: 'Language of customer-facing texts when a contact has none',
+    validate: (v) => (v === 'ru' || v === 'en' ? null : 'must be "ru" or "en"'),
+  },
+  default_timezone: {
+    default: 'Europe/Moscow',
+    description: 'Time zone for contacts without one, and for reports',
+    validate: (v) =>
+      typeof v === 'string' && isTimezone(v) ? null : 'must be an IANA time zone such as Europe/Moscow',
+  },
+};
+
+/** The settings with their defaults filled in. */
+export class SettingsService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async getAll(): Promise<Record<string, unknown>> {
+    const stored = await this.ctx.repos.settings.getAll();
+    return Object.fromEntries(
+      Object.entries(SETTINGS).map(([k, d]) => [k, stored.has(k) ? stored.get(k) : d.default]),
+    );
+  }
+
+  async set(actor: Actor, key: string, value: unknown): Promise<unknown> {
+    const def = SETTINGS[key];
+    if (!def) throw new NotFoundError('Setting', key);
+    const problem = def.validate(value);
+    if (problem)
+      throw new ValidationError(`Invalid value for ${key}`, [{ path: '/value', message: problem }]);
+    await inTransaction(this.ctx, async (r) => {
+      const before = await r.settings.get(key, true);
+      await r.settings.set(key, value, actor.type === 'user' ? actor.id : null);
+      await r.audit.record(actor, {
+        action: 'setting.updated',
+        entityType: 'setting',
+        entityId: key,
+        before: before ?? def.default,
+        after: value,
+      });
+    });
+    return value;
+  }
+}

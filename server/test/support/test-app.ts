@@ -1,0 +1,78 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { type App, type ProcessRole, startApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Role, User } from '../../src/db/schema.ts';
+import { hashPassword } from '../../src/services/auth.service.ts';
+import { createTestDatabase } from './test-db.ts';
+
+export const TEST_SECRET_KEY = 'a'.repeat(64);
+
+export interface TestApp extends App {
+  /** Creates a user with this role and returns it with a session token. */
+  userWithRole(
+    role: Role,
+    overrides?: Partial<{ email: string; password: string }>,
+  ): Promise<{ user: User; token: string }>;
+  /** An API key of this role. */
+  apiKeyWithRole(role: Role): Promise<string>;
+}
+
+let counter = 0;
+
+/** Starts Switchboard on a fresh database (port 0, silent logs, no bootstrap). */
+export async function startTestApp(
+  opts: { role?: ProcessRole; databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-app-'));
+  const config: Config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    SWITCHBOARD_DATA_DIR: dataDir,
+    SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const app = await startApp(config, {
+    role: opts.role ?? 'start',
+    log: pino({ level: 'silent' }),
+    skipBootstrap: true,
+    pollIntervalMs: 200,
+  });
+  const { services } = app;
+  return {
+    ...app,
+    async userWithRole(role, overrides = {}) {
+      counter += 1;
+      const user = await services.ctx.repos.users.create({
+        email: (overrides.email ?? `${role}${counter}-${process.pid}@example.com`).toLowerCase(),
+        displayName: `${role} ${counter}`,
+        passwordHash: await hashPassword(overrides.password ?? 'password123'),
+        role,
+      });
+      const { token } = await services.auth.startSession(user);
+      return { user, token };
+    },
+    async apiKeyWithRole(role) {
+      const owner = {
+        kind: 'api_key' as const,
+        id: 'test',
+        name: 'test',
+        role: 'owner' as const,
+        rateLimitPerMinute: null,
+      };
+      const created = await services.apiKeys.create(
+        owner,
+        { type: 'system', id: null, name: 'test' },
+        { name: `key ${role}`, role },
+      );
+      return created.key;
+    },
+  };
+}
+
+/** `Authorization` header for a token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
