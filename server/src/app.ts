@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
-import { type Http, buildHttp } from './http/server.ts';
+import { buildHttp, type Http } from './http/server.ts';
 import { taskList } from './jobs/handlers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -12,7 +12,7 @@ import { SecretBox } from './lib/secret-box.ts';
 import { RealtimeHub } from './realtime/hub.ts';
 import { repositories } from './repositories/index.ts';
 import { loadSecretKey } from './secret-key.ts';
-import { type Services, createServices } from './services/index.ts';
+import { createServices, type Services } from './services/index.ts';
 
 /** `start` runs everything; `api` serves HTTP and realtime; `worker` runs jobs. */
 export type ProcessRole = 'start' | 'api' | 'worker';

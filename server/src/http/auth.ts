@@ -3,8 +3,8 @@ import { systemClock } from '../lib/clock.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.ts';
 import { TokenBuckets } from '../lib/token-bucket.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
-import { type Principal, actorOf } from '../services/auth.service.ts';
-import { type Permission, can } from '../services/permissions.ts';
+import { actorOf, type Principal } from '../services/auth.service.ts';
+import { can, type Permission } from '../services/permissions.ts';
 import type { Http, HttpDeps } from './server.ts';
 
 /** Who may call a route: anyone, any signed-in caller, or holders of one permission. */

@@ -45,11 +45,9 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   // Postgres data exceptions (a malformed value that slipped past the schema) and unique violations are the client's.
   const pgCode = (err as { code?: string }).code;
   if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) {
-    return reply
-      .status(400)
-      .send({
-        error: { code: 'validation_failed', message: 'A value is out of range or malformed', details: [] },
-      });
+    return reply.status(400).send({
+      error: { code: 'validation_failed', message: 'A value is out of range or malformed', details: [] },
+    });
   }
   if (pgCode === '23505') {
     return reply

@@ -55,11 +55,9 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
-      }),
+    reply.status(404).send({
+      error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
+    }),
   );
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** JSON logs to stdout; fields that may carry secrets are redacted wherever they appear. */
 export function createLogger(level: string): Logger {

@@ -3,8 +3,8 @@ import {
   type ExpressionBuilder,
   type Insertable,
   type SqlBool,
-  type Updateable,
   sql,
+  type Updateable,
 } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { Contact, ContactsTable, Database } from '../db/schema.ts';

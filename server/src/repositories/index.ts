@@ -5,8 +5,8 @@ import { CredentialsRepository } from './credentials.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { JobsRepository } from './jobs.repository.ts';
 import { RealtimeRepository } from './realtime.repository.ts';
-import { SystemRepository } from './system.repository.ts';
 import { SettingsRepository } from './settings.repository.ts';
+import { SystemRepository } from './system.repository.ts';
 import { UsersRepository } from './users.repository.ts';
 
 /** Every repository bound to one connection or transaction. Cheap: they hold only the handle. */

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError } from '../lib/errors.ts';
 import { hashToken, newToken } from '../lib/tokens.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import { API_KEY_PREFIX, type Principal } from './auth.service.ts';
-import { type ServiceContext, inTransaction } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 
 /** Server-to-server keys: shown once, stored hashed, revocable. */
 export class ApiKeysService {

@@ -3,7 +3,7 @@ import type { Role, User } from '../db/schema.ts';
 import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../lib/errors.ts';
 import { hashToken, newToken } from '../lib/tokens.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
-import { type ServiceContext, inTransaction } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 
 /** Who is calling: a signed-in user (session) or an integration (API key). */
 export interface Principal {
@@ -106,7 +106,7 @@ export class AuthService {
       };
     }
     const s = await credentials.getSessionUser(hashToken(bearer));
-    if (!s || !s.user.active) return null;
+    if (!s?.user.active) return null;
     void users.touchLastSeen(s.user.id).catch(() => undefined);
     return {
       kind: 'user',
@@ -125,7 +125,7 @@ export class AuthService {
     const expiresAt = new Date(this.ctx.clock.now().getTime() + LOGIN_LINK_MINUTES * 60_000);
     await inTransaction(this.ctx, async (r) => {
       const user = await r.users.get(userId);
-      if (!user || !user.active)
+      if (!user?.active)
         throw new ValidationError('No active user with this id', [
           { path: '/userId', message: 'unknown or inactive user' },
         ]);
@@ -145,7 +145,7 @@ export class AuthService {
   async exchangeLoginToken(token: string, ip?: string, userAgent?: string) {
     const row = await this.ctx.repos.credentials.consumeLoginToken(hashToken(token), 'login');
     const user = row?.userId ? await this.ctx.repos.users.get(row.userId) : undefined;
-    if (!user || !user.active) throw new UnauthorizedError('This login link is invalid, used or expired');
+    if (!user?.active) throw new UnauthorizedError('This login link is invalid, used or expired');
     return this.startSession(user, ip, userAgent);
   }
 

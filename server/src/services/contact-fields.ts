@@ -50,7 +50,9 @@ export function normalizeBirthday(s: string): string | null {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
   const ru = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(t);
   if (!iso && !ru) return null;
-  const [y, mo, d] = iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [Number(ru![3]), Number(ru![2]), Number(ru![1])];
+  const [y, mo, d] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : [Number(ru![3]), Number(ru![2]), Number(ru![1])];
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
   if (y < 1900 || date.getTime() > Date.now()) return null;

@@ -1,11 +1,11 @@
 import type { Contact } from '../db/schema.ts';
-import { type CursorPosition, type Page, decodeCursor, encodeCursor } from '../lib/cursor.ts';
-import { NotFoundError, ValidationError, ConflictError } from '../lib/errors.ts';
+import { type CursorPosition, decodeCursor, encodeCursor, type Page } from '../lib/cursor.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { ContactFields, ContactFilter, ContactSort } from '../repositories/contacts.repository.ts';
 import type { Repos } from '../repositories/index.ts';
-import { type RawContactFields, normalizeContactFields } from './contact-fields.ts';
-import { type ServiceContext, inTransaction } from './context.ts';
+import { normalizeContactFields, type RawContactFields } from './contact-fields.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 
 /** What a client may write on a contact. */
 export interface ContactInput extends RawContactFields {

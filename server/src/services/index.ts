@@ -4,8 +4,8 @@ import { AuthService } from './auth.service.ts';
 import { ContactsService } from './contacts.service.ts';
 import type { ServiceContext } from './context.ts';
 import { ImportsService } from './imports.service.ts';
-import { SystemService } from './system.service.ts';
 import { SettingsService } from './settings.service.ts';
+import { SystemService } from './system.service.ts';
 import { UsersService } from './users.service.ts';
 
 /** Every service, built once over one context. */

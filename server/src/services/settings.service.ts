@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import { isTimezone } from './contact-fields.ts';
-import { type ServiceContext, inTransaction } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 
 /** One setting: its default and its check (returns a problem message or null). */
 interface SettingDefinition {

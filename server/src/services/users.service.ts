@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Actor } from '../repositories/audit.repository.ts';
 import { hashPassword, type Principal } from './auth.service.ts';
 import { isTimezone } from './contact-fields.ts';
-import { type ServiceContext, inTransaction } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 
 export interface UserInput {
   email: string;

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { actor, principal } from '../auth.ts';
 import { presentApiKey } from '../presenters.ts';
-import { IdParams, Nullable, PageOf, PageQuery, RoleSchema, errorResponses } from '../schemas.ts';
+import { errorResponses, IdParams, Nullable, PageOf, PageQuery, RoleSchema } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const ApiKeyBody = Type.Object({

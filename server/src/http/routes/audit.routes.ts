@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { presentAudit } from '../presenters.ts';
-import { PageOf, PageQuery, Uuid, errorResponses } from '../schemas.ts';
+import { errorResponses, PageOf, PageQuery, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 /** The audit log: who changed what, newest first. */

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { presentUser } from '../presenters.ts';
 import { actor, principal } from '../auth.ts';
-import { Uuid, errorResponses } from '../schemas.ts';
+import { presentUser } from '../presenters.ts';
+import { errorResponses, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { ContactFilter } from '../../repositories/contacts.repository.ts';
 import { actor } from '../auth.ts';
 import { presentContact } from '../presenters.ts';
-import { IdParams, Nullable, PageOf, PageQuery, Uuid, errorResponses } from '../schemas.ts';
+import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const Str = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
@@ -222,15 +222,13 @@ export async function contactRoutes(app: Http, { services }: HttpDeps) {
     async (req, reply) => {
       const { ids, filter } = req.body;
       if ((ids === undefined) === (filter === undefined)) {
-        return reply
-          .status(400)
-          .send({
-            error: {
-              code: 'validation_failed',
-              message: 'Give exactly one of ids or filter',
-              details: [{ path: 'body/ids', message: 'give ids or filter, not both or neither' }],
-            },
-          });
+        return reply.status(400).send({
+          error: {
+            code: 'validation_failed',
+            message: 'Give exactly one of ids or filter',
+            details: [{ path: 'body/ids', message: 'give ids or filter, not both or neither' }],
+          },
+        });
       }
       const target = ids ? { ids } : toFilter(filter!);
       return { affected: await contacts.bulk(actor(req), req.body.action as never, target, req.body.tags) };

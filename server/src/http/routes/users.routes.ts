@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { actor, principal } from '../auth.ts';
 import { presentUser } from '../presenters.ts';
-import { IdParams, PageOf, PageQuery, RoleSchema, errorResponses } from '../schemas.ts';
+import { errorResponses, IdParams, PageOf, PageQuery, RoleSchema } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const UserBody = Type.Object({
