@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ role: 'worker', liveness: { heartbeatMs: 200, staleMs: 1000 } });
+});
+afterAll(async () => {
+  await app.stop();
+});
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('worker liveness', () => {
+  it('runs a job again when the worker process that locked it stopped heartbeating', async () => {
+    const { db } = app.services.ctx;
+    // A job locked by a worker of a process that died: without the sweep, graphile-worker would leave it for 4 hours.
+    const job = await sql<{ id: string }>`
+      select id from graphile_worker.add_job('system.probe', '{"token":"orphan"}'::json, run_at => now() + interval '1 hour')`.execute(
+      db,
+    );
+    const jobId = job.rows[0]!.id;
+    await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'worker-dead', run_at = now() where id = ${jobId}`.execute(
+      db,
+    );
+    await sql`insert into worker_processes (id, worker_ids, hostname, pid, heartbeat_at)
+              values (gen_random_uuid(), '{worker-dead}', 'gone', 1, now() - interval '1 hour')`.execute(db);
+
+    const runs = await waitFor(async () => {
+      const r = await app.services.system.probeRuns('orphan');
+      return r.length > 0 ? r : undefined;
+    }, 'the orphaned job to run');
+    expect(runs).toEqual([{ jobId: String(jobId), processId: process.pid }]);
+    const left = await sql<{
+      n: number;
+    }>`select count(*)::int as n from worker_processes where 'worker-dead' = any(worker_ids)`.execute(db);
+    expect(left.rows[0]!.n).toBe(0);
+  });
+
+  it('does not release jobs of a process that is still heartbeating', async () => {
+    const { db } = app.services.ctx;
+    const job = await sql<{ id: string }>`
+      select id from graphile_worker.add_job('system.probe', '{"token":"held"}'::json, run_at => now() + interval '1 hour')`.execute(
+      db,
+    );
+    const jobId = job.rows[0]!.id;
+    await sql`update graphile_worker._private_jobs set locked_at = now(), locked_by = 'worker-alive', run_at = now() where id = ${jobId}`.execute(
+      db,
+    );
+    await sql`insert into worker_processes (id, worker_ids, hostname, pid) values (gen_random_uuid(), '{worker-alive}', 'here', 2)`.execute(
+      db,
+    );
+    // Keep the fake process alive for several sweep periods.
+    for (let i = 0; i < 10; i++) {
+      await sql`update worker_processes set heartbeat_at = now() where 'worker-alive' = any(worker_ids)`.execute(
+        db,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const locked = await sql<{
+      lockedBy: string | null;
+    }>`select locked_by from graphile_worker._private_jobs where id = ${jobId}`.execute(db);
+    expect(locked.rows[0]!.lockedBy).toBe('worker-alive');
+    expect(await app.services.system.probeRuns('held')).toEqual([]);
+  });
+});
