@@ -21,9 +21,19 @@ const USAGE = `Usage: switchboard <command>
                         create a user; the password is prompted for, or read from stdin
 `;
 
+const COMMANDS = ['start', 'api', 'worker', 'migrate', 'create-user'];
+
 /** The one CLI: process roles and admin commands. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!COMMANDS.includes(command)) {
+    process.stderr.write(`Unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -38,6 +48,21 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'start' || command === 'api' || command === 'worker') {
     const t0 = performance.now();
+    // Listen for signals before starting: a SIGTERM during start-up waits for it, then stops cleanly.
+    let stopping = false;
+    let wake: () => void = () => undefined;
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        // A second Ctrl-C: give up waiting (the exit handler still stops an embedded Postgres).
+        log.warn({ signal }, 'forced exit');
+        process.exit(130);
+      }
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      wake();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
     const app = await startApp(config, { role: command as ProcessRole, log });
     log.info(
       {
@@ -50,44 +75,43 @@ async function main(argv: string[]): Promise<number> {
         ? `Switchboard ${command} ready on ${app.address} (public URL ${config.publicUrl}); API docs at ${config.publicUrl}/api/docs`
         : `Switchboard ${command} ready`,
     );
-    await new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        resolve();
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-    });
+    if (!stopping) await new Promise<void>((resolve) => (wake = resolve));
     await app.stop();
     return 0;
   }
 
   if (command === 'migrate' || command === 'create-user') {
+    // Arguments and password first: a typo should not wait for the database.
+    const input = command === 'create-user' ? await userInput(rest) : null;
+    if (typeof input === 'number') return input;
     const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, log);
     const { pool, db } = createDatabase(config.databaseUrl ?? embedded!.url, 2);
     try {
       await migrate(pool, log);
-      if (command === 'migrate') return 0;
-      return await createUser(rest, repositories(db).users);
+      if (!input) return 0;
+      return await createUser(input, repositories(db).users);
     } finally {
       await db.destroy();
       await embedded?.stop();
     }
   }
-
-  process.stderr.write(
-    command && command !== 'help' && command !== '--help'
-      ? `Unknown command "${command}"\n\n${USAGE}`
-      : USAGE,
-  );
-  return command && command !== 'help' && command !== '--help' ? 2 : 0;
+  throw new Error('unreachable');
 }
 
-async function createUser(args: string[], users: ReturnType<typeof repositories>['users']): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
-  });
+type UserInput = { email: string; role: Role; name?: string; password: string };
+
+/** Parses `create-user` arguments and reads the password; an exit code when they are unusable. */
+async function userInput(args: string[]): Promise<UserInput | number> {
+  let values: { email?: string; role?: string; name?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+    }));
+  } catch (err) {
+    process.stderr.write(`create-user: ${(err as Error).message}\n`);
+    return 2;
+  }
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) {
     process.stderr.write('create-user: --email must be an email address\n');
     return 2;
@@ -101,15 +125,22 @@ async function createUser(args: string[], users: ReturnType<typeof repositories>
     process.stderr.write('create-user: the password must be at least 8 characters\n');
     return 2;
   }
-  if (await users.getByEmail(values.email)) {
-    process.stderr.write(`create-user: a user with email ${values.email} exists\n`);
+  return { email: values.email, role: values.role as Role, name: values.name, password };
+}
+
+async function createUser(
+  input: UserInput,
+  users: ReturnType<typeof repositories>['users'],
+): Promise<number> {
+  if (await users.getByEmail(input.email)) {
+    process.stderr.write(`create-user: a user with email ${input.email} exists\n`);
     return 1;
   }
   const user = await users.create({
-    email: values.email.toLowerCase(),
-    displayName: values.name ?? values.email.split('@')[0]!,
-    passwordHash: await hashPassword(password),
-    role: values.role as Role,
+    email: input.email.toLowerCase(),
+    displayName: input.name ?? input.email.split('@')[0]!,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
   });
   process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
   return 0;

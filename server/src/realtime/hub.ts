@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../services/auth.service.ts';
-import { can } from '../services/permissions.ts';
+import { can, type Permission } from '../services/permissions.ts';
 import { REALTIME_CHANNEL, type RealtimeMessage, roomPermission } from './event-map.ts';
 
 interface Client {
@@ -12,8 +12,15 @@ interface Client {
   alive: boolean;
 }
 
-const HEARTBEAT_MS = 30_000;
-const AUTH_TIMEOUT_MS = 10_000;
+/** Tunables; tests shorten the timers. */
+export interface RealtimeHubOptions {
+  /** How often sockets are pinged; one that did not answer the previous ping is dropped. */
+  heartbeatMs?: number;
+  /** How long an unauthenticated socket may stay open. */
+  authTimeoutMs?: number;
+  /** Which permission guards a room (null: no such room). */
+  roomPermission?: (room: string) => Permission | null;
+}
 
 /**
  * Holds this process's WebSockets and fans out events that arrive by LISTEN, whichever process raised them.
@@ -29,11 +36,12 @@ export class RealtimeHub {
     private readonly databaseUrl: string,
     private readonly authenticate: (token: string) => Promise<Principal | null>,
     private readonly log: Logger,
+    private readonly opts: RealtimeHubOptions = {},
   ) {}
 
   async start(): Promise<void> {
     await this.listen();
-    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
   }
 
@@ -49,11 +57,16 @@ export class RealtimeHub {
     return this.clients.size;
   }
 
+  /** attempt 0 is the start-up connection (which fails loudly); 1, 2, … are reconnects with backoff. */
   private async listen(attempt = 0): Promise<void> {
+    if (this.stopped) return;
     const client = new pg.Client({
       connectionString: this.databaseUrl,
       application_name: 'switchboard-realtime',
+      // A silently dead peer (network gone) must end the connection so we reconnect.
+      keepAlive: true,
     });
+    let connected = false;
     client.on('notification', (n) => {
       if (n.channel !== REALTIME_CHANNEL || !n.payload) return;
       try {
@@ -65,21 +78,28 @@ export class RealtimeHub {
     const reconnect = () => {
       if (this.stopped || this.listener !== client) return;
       this.listener = null;
-      const delay = Math.min(30_000, 500 * 2 ** attempt);
+      // Back off while the database stays away; a connection that worked starts the count again.
+      const next = connected ? 1 : attempt + 1;
+      const delay = Math.min(30_000, 500 * 2 ** (next - 1));
       this.log.warn({ delay }, 'realtime listener lost its connection; reconnecting');
-      setTimeout(() => void this.listen(attempt + 1).catch(() => undefined), delay).unref();
+      setTimeout(() => void this.listen(next).catch(() => undefined), delay).unref();
     };
     client.on('error', reconnect);
     client.on('end', reconnect);
     try {
       await client.connect();
       await client.query(`listen ${REALTIME_CHANNEL}`);
-      this.listener = client;
     } catch (err) {
+      await client.end().catch(() => undefined);
       if (attempt === 0) throw err;
       this.listener = client;
-      reconnect();
+      return reconnect();
     }
+    connected = true;
+    this.listener = client;
+    if (attempt > 0) this.log.info('realtime listener reconnected');
+    // stop() ran while we were connecting.
+    if (this.stopped) await client.end();
   }
 
   /** Sends an event to every socket in its room on this process. */
@@ -90,15 +110,22 @@ export class RealtimeHub {
     }
   }
 
-  /** Adopts a new socket; `principal` is set when the upgrade request carried a valid token. */
-  accept(socket: WebSocket, principal: Principal | null): void {
+  /**
+   * Adopts a new socket. `principal` is set when the upgrade carried a valid token; `rejected` when it carried
+   * an invalid one (closed at once with 4401, like a bad `auth` message).
+   */
+  accept(socket: WebSocket, principal: Principal | null, rejected = false): void {
+    if (rejected) {
+      socket.close(4401, 'invalid token');
+      return;
+    }
     const client: Client = { socket, principal, rooms: new Set(), alive: true };
     this.clients.add(client);
     const send = (m: object) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
     if (principal) send({ type: 'ready', role: principal.role });
     const authTimer = principal
       ? null
-      : setTimeout(() => socket.close(4401, 'authentication required'), AUTH_TIMEOUT_MS);
+      : setTimeout(() => socket.close(4401, 'authentication required'), this.opts.authTimeoutMs ?? 10_000);
 
     socket.on('pong', () => {
       client.alive = true;
@@ -107,38 +134,57 @@ export class RealtimeHub {
       if (authTimer) clearTimeout(authTimer);
       this.clients.delete(client);
     });
-    socket.on('message', async (raw) => {
+    // One message at a time: a `join` sent right behind `auth` must wait for the token check to finish.
+    let queue: Promise<unknown> = Promise.resolve();
+    socket.on('message', (raw) => {
       client.alive = true;
-      let msg: { type?: string; token?: string; room?: string };
-      try {
-        msg = JSON.parse(String(raw));
-      } catch {
-        return send({ type: 'error', code: 'bad_message', message: 'messages are JSON objects' });
-      }
-      if (msg.type === 'auth' && typeof msg.token === 'string' && !client.principal) {
-        client.principal = await this.authenticate(msg.token);
-        if (!client.principal) return socket.close(4401, 'invalid token');
-        if (authTimer) clearTimeout(authTimer);
-        return send({ type: 'ready', role: client.principal.role });
-      }
-      if (!client.principal)
-        return send({ type: 'error', code: 'unauthorized', message: 'send {"type":"auth","token":…} first' });
-      if (msg.type === 'ping') return send({ type: 'pong' });
-      if ((msg.type === 'join' || msg.type === 'leave') && typeof msg.room === 'string') {
-        const permission = roomPermission(msg.room);
-        if (!permission)
-          return send({ type: 'error', code: 'unknown_room', room: msg.room, message: 'no such room' });
-        if (msg.type === 'leave') {
-          client.rooms.delete(msg.room);
-          return send({ type: 'left', room: msg.room });
-        }
-        if (!can(client.principal.role, permission))
-          return send({ type: 'error', code: 'forbidden', room: msg.room, message: 'not allowed' });
-        client.rooms.add(msg.room);
-        return send({ type: 'joined', room: msg.room });
-      }
-      return send({ type: 'error', code: 'bad_message', message: 'unknown message type' });
+      queue = queue
+        .then(() => this.handle(client, String(raw), send, authTimer))
+        .catch((err) => {
+          this.log.error({ err }, 'realtime message failed');
+          send({ type: 'error', code: 'internal', message: 'could not handle the message' });
+        });
     });
+  }
+
+  private async handle(
+    client: Client,
+    raw: string,
+    send: (m: object) => unknown,
+    authTimer: NodeJS.Timeout | null,
+  ): Promise<unknown> {
+    const { socket } = client;
+    let msg: { type?: string; token?: string; room?: string };
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      return send({ type: 'error', code: 'bad_message', message: 'messages are JSON objects' });
+    }
+    if (msg === null || typeof msg !== 'object')
+      return send({ type: 'error', code: 'bad_message', message: 'messages are JSON objects' });
+    if (msg.type === 'auth' && typeof msg.token === 'string' && !client.principal) {
+      client.principal = await this.authenticate(msg.token);
+      if (!client.principal) return socket.close(4401, 'invalid token');
+      if (authTimer) clearTimeout(authTimer);
+      return send({ type: 'ready', role: client.principal.role });
+    }
+    if (!client.principal)
+      return send({ type: 'error', code: 'unauthorized', message: 'send {"type":"auth","token":…} first' });
+    if (msg.type === 'ping') return send({ type: 'pong' });
+    if ((msg.type === 'join' || msg.type === 'leave') && typeof msg.room === 'string') {
+      const permission = (this.opts.roomPermission ?? roomPermission)(msg.room);
+      if (!permission)
+        return send({ type: 'error', code: 'unknown_room', room: msg.room, message: 'no such room' });
+      if (msg.type === 'leave') {
+        client.rooms.delete(msg.room);
+        return send({ type: 'left', room: msg.room });
+      }
+      if (!can(client.principal.role, permission))
+        return send({ type: 'error', code: 'forbidden', room: msg.room, message: 'not allowed' });
+      client.rooms.add(msg.room);
+      return send({ type: 'joined', room: msg.room });
+    }
+    return send({ type: 'error', code: 'bad_message', message: 'unknown message type' });
   }
 
   /** Drops sockets that did not answer the last ping (dead peers, sleeping laptops). */

@@ -14,9 +14,15 @@ export async function realtimeRoutes(app: Http, { hub }: HttpDeps) {
       schema: {
         tags: ['realtime'],
         summary:
-          'WebSocket: rooms `contacts`, `imports`; events contact.created|updated|deleted, import.progressed',
+          'WebSocket: rooms `contacts`, `imports`, `import:<id>`; events contact.created|updated|deleted, import.progressed',
       },
     },
-    (socket, req) => hub.accept(socket, req.principal),
+    (socket, req) => {
+      // The auth hook lets a public route through with a bad token; here that token means "refuse".
+      const offered =
+        req.headers.authorization !== undefined ||
+        (req.query as Record<string, unknown> | undefined)?.token !== undefined;
+      hub.accept(socket, req.principal, offered && !req.principal);
+    },
   );
 }
