@@ -8,8 +8,9 @@ type Handlers = { [K in JobName]: (payload: JobMap[K], helpers: Parameters<Task>
 /** Thin handlers: each calls one service. Throwing makes graphile-worker retry with backoff. */
 export function jobHandlers(services: Services): Handlers {
   return {
-    'contacts.import': async ({ importId }) => {
-      await services.imports.run(importId);
+    'contacts.import': async ({ importId }, helpers) => {
+      // attempts counts this run; on the last one an unexpected error fails the import instead of leaving it running.
+      await services.imports.run(importId, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
     },
     'system.probe': async ({ token }, helpers) => {
       await services.system.recordProbe(token, helpers.job.id);
