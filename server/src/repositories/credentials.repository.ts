@@ -62,15 +62,18 @@ export class CredentialsRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** Marks a token used and returns it, in one statement, so two concurrent exchanges cannot both win. */
-  consumeLoginToken(tokenHash: Buffer, purpose: 'login' | 'setup') {
+  /**
+   * Marks a token used and returns it, in one statement, so two concurrent exchanges cannot both win.
+   * `now` is the service clock, the same one that set `expiresAt`.
+   */
+  consumeLoginToken(tokenHash: Buffer, purpose: 'login' | 'setup', now: Date) {
     return this.db
       .updateTable('loginTokens')
-      .set({ usedAt: sql`now()` })
+      .set({ usedAt: now })
       .where('tokenHash', '=', tokenHash)
       .where('purpose', '=', purpose)
       .where('usedAt', 'is', null)
-      .where('expiresAt', '>', sql<Date>`now()`)
+      .where('expiresAt', '>', now)
       .returning(['id', 'userId'])
       .executeTakeFirst();
   }
@@ -145,19 +148,26 @@ export class CredentialsRepository {
   }
 
   /**
-   * Counts one failure in a rolling window (a window older than `windowSeconds` restarts at 1),
+   * Counts one failure at `now` in a rolling window (a window older than `windowSeconds` restarts at 1),
    * and sets a lock once `lockAfter` is reached. One upsert: concurrent failures all count.
+   * Times come from the service clock, not the database's, so the lock and its check agree.
    */
-  async recordLoginFailure(key: string, windowSeconds: number, lockAfter: number, lockSeconds: number) {
+  async recordLoginFailure(
+    key: string,
+    now: Date,
+    t: { windowSeconds: number; lockAfter: number; lockSeconds: number },
+  ) {
+    const windowStart = new Date(now.getTime() - t.windowSeconds * 1000);
+    const lockUntil = new Date(now.getTime() + t.lockSeconds * 1000);
     const r = await sql<{ failures: number; lockedUntil: Date | null }>`
       insert into login_failures as f (key, failures, first_failed_at)
-      values (${key}, 1, now())
+      values (${key}, 1, ${now})
       on conflict (key) do update set
-        failures = case when f.first_failed_at < now() - make_interval(secs => ${windowSeconds}) then 1 else f.failures + 1 end,
-        first_failed_at = case when f.first_failed_at < now() - make_interval(secs => ${windowSeconds}) then now() else f.first_failed_at end,
+        failures = case when f.first_failed_at < ${windowStart} then 1 else f.failures + 1 end,
+        first_failed_at = case when f.first_failed_at < ${windowStart} then ${now} else f.first_failed_at end,
         locked_until = case
-          when f.first_failed_at >= now() - make_interval(secs => ${windowSeconds}) and f.failures + 1 >= ${lockAfter}
-          then now() + make_interval(secs => ${lockSeconds}) else f.locked_until end
+          when f.first_failed_at >= ${windowStart} and f.failures + 1 >= ${t.lockAfter}
+          then ${lockUntil}::timestamptz else f.locked_until end
       returning failures, locked_until`.execute(this.db);
     return r.rows[0]!;
   }

@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Role, User } from '../db/schema.ts';
-import { TooManyRequestsError, UnauthorizedError, ValidationError } from '../lib/errors.ts';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../lib/errors.ts';
 import { hashToken, newToken } from '../lib/tokens.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
@@ -21,11 +21,25 @@ export function actorOf(p: Principal, ip?: string, requestId?: string): Actor {
   return { type: p.kind, id: p.id, name: p.name, ip: ip ?? null, requestId: requestId ?? null };
 }
 
-// Throttling of failed logins: slowed after SLOW_AFTER failures, refused for LOCK_SECONDS after LOCK_AFTER.
-const WINDOW_SECONDS = 15 * 60;
-const SLOW_AFTER = 3;
-const LOCK_AFTER = 10;
-const LOCK_SECONDS = 15 * 60;
+/** Failed-login throttling per email and per address: slowed after `slowAfter` failures, refused after `lockAfter`. */
+export interface LoginThrottle {
+  /** Failures older than this start a new count. */
+  windowSeconds: number;
+  slowAfter: number;
+  /** Added delay per failure beyond `slowAfter` (capped at 3 s). */
+  delayStepMs: number;
+  lockAfter: number;
+  lockSeconds: number;
+}
+
+/** The production throttle; tests pass a faster one through StartOptions. */
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottle = {
+  windowSeconds: 15 * 60,
+  slowAfter: 3,
+  delayStepMs: 250,
+  lockAfter: 10,
+  lockSeconds: 15 * 60,
+};
 const LOGIN_LINK_MINUTES = 15;
 const SETUP_TOKEN_HOURS = 24;
 export const API_KEY_PREFIX = 'sbk';
@@ -39,23 +53,30 @@ let dummyHash: Promise<string> | undefined;
 
 /** Sessions, login links, first-run setup, API-key lookup and failed-login throttling. */
 export class AuthService {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.throttle = { ...DEFAULT_LOGIN_THROTTLE, ...ctx.loginThrottle };
+  }
 
   /** Checks a password; slows then refuses repeated failures per email and per address (429). */
   async login(input: { email: string; password: string; ip: string; userAgent?: string }) {
     const keys = [`email:${input.email.toLowerCase()}`, `ip:${input.ip}`];
     const { credentials, users } = this.ctx.repos;
+    const t = this.throttle;
+    const now = this.ctx.clock.now();
     let worst = 0;
     for (const key of keys) {
       const f = await credentials.getLoginFailure(key);
-      if (f?.lockedUntil && new Date(f.lockedUntil) > this.ctx.clock.now()) {
-        const retry = Math.ceil((new Date(f.lockedUntil).getTime() - this.ctx.clock.now().getTime()) / 1000);
+      if (f?.lockedUntil && new Date(f.lockedUntil) > now) {
+        const retry = Math.ceil((new Date(f.lockedUntil).getTime() - now.getTime()) / 1000);
         this.ctx.log.warn({ key }, 'login refused: too many failed attempts');
         throw new TooManyRequestsError('Too many failed logins; try again later', retry);
       }
-      worst = Math.max(worst, f?.failures ?? 0);
+      const inWindow = f && new Date(f.firstFailedAt).getTime() > now.getTime() - t.windowSeconds * 1000;
+      if (inWindow) worst = Math.max(worst, f.failures);
     }
-    if (worst >= SLOW_AFTER) await sleep(Math.min(3000, 250 * (worst - SLOW_AFTER + 1)));
+    if (worst >= t.slowAfter) await sleep(Math.min(3000, t.delayStepMs * (worst - t.slowAfter + 1)));
 
     const user = await users.getByEmail(input.email);
     dummyHash ??= hashPassword('not-a-real-password');
@@ -63,8 +84,7 @@ export class AuthService {
       ? await verify(user.passwordHash, input.password).catch(() => false)
       : await verify(await dummyHash, input.password).then(() => false);
     if (!user || !ok || !user.active) {
-      for (const key of keys)
-        await credentials.recordLoginFailure(key, WINDOW_SECONDS, LOCK_AFTER, LOCK_SECONDS);
+      for (const key of keys) await credentials.recordLoginFailure(key, this.ctx.clock.now(), t);
       this.ctx.log.warn({ email: input.email, ip: input.ip }, 'login failed');
       throw new UnauthorizedError('Invalid email or password');
     }
@@ -120,7 +140,7 @@ export class AuthService {
   }
 
   /** A single-use link that signs a user in (handed out by admins, later by the Telegram admin bot). */
-  async createLoginLink(actor: Actor, userId: string) {
+  async createLoginLink(by: Principal, actor: Actor, userId: string) {
     const token = newToken('sbl');
     const expiresAt = new Date(this.ctx.clock.now().getTime() + LOGIN_LINK_MINUTES * 60_000);
     await inTransaction(this.ctx, async (r) => {
@@ -129,6 +149,9 @@ export class AuthService {
         throw new ValidationError('No active user with this id', [
           { path: '/userId', message: 'unknown or inactive user' },
         ]);
+      // A link signs in as its user: handing one out for an owner is acting as that owner.
+      if (user.role === 'owner' && by.role !== 'owner')
+        throw new ForbiddenError('Only an owner can create a login link for an owner');
       await r.credentials.createLoginToken({
         purpose: 'login',
         userId,
@@ -143,7 +166,11 @@ export class AuthService {
 
   /** Exchanges a login link token for a session; a used or expired token is refused. */
   async exchangeLoginToken(token: string, ip?: string, userAgent?: string) {
-    const row = await this.ctx.repos.credentials.consumeLoginToken(hashToken(token), 'login');
+    const row = await this.ctx.repos.credentials.consumeLoginToken(
+      hashToken(token),
+      'login',
+      this.ctx.clock.now(),
+    );
     const user = row?.userId ? await this.ctx.repos.users.get(row.userId) : undefined;
     if (!user?.active) throw new UnauthorizedError('This login link is invalid, used or expired');
     return this.startSession(user, ip, userAgent);
@@ -199,7 +226,11 @@ export class AuthService {
       await r.users.lockFirstOwnerCreation();
       if ((await r.users.count()) > 0)
         throw new UnauthorizedError('Setup is already complete; sign in instead');
-      const row = await r.credentials.consumeLoginToken(hashToken(input.token), 'setup');
+      const row = await r.credentials.consumeLoginToken(
+        hashToken(input.token),
+        'setup',
+        this.ctx.clock.now(),
+      );
       if (!row)
         throw new UnauthorizedError(
           'This setup link is invalid, used or expired; restart Switchboard for a new one',

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import { type Repos, repositories } from '../repositories/index.ts';
+import type { LoginThrottle } from './auth.service.ts';
 
 /** What every service needs; built once in app.ts. */
 export interface ServiceContext {
@@ -13,6 +14,8 @@ export interface ServiceContext {
   config: Config;
   clock: Clock;
   secretBox: SecretBox;
+  /** Overrides of the failed-login throttle (tests make it fast). */
+  loginThrottle?: Partial<LoginThrottle>;
 }
 
 /** Runs `fn` in one transaction with repositories bound to it; jobs and realtime events queued inside commit with it. */

@@ -45,7 +45,8 @@ export class SettingsService {
   }
 
   async set(actor: Actor, key: string, value: unknown): Promise<unknown> {
-    const def = SETTINGS[key];
+    // Own keys only: `constructor` or `__proto__` must not find Object's members.
+    const def = Object.hasOwn(SETTINGS, key) ? SETTINGS[key] : undefined;
     if (!def) throw new NotFoundError('Setting', key);
     const problem = def.validate(value);
     if (problem)

@@ -5,7 +5,10 @@ import { pino } from 'pino';
 import { type App, type ProcessRole, startApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Role, User } from '../../src/db/schema.ts';
-import { hashPassword } from '../../src/services/auth.service.ts';
+import type { LivenessOptions } from '../../src/jobs/worker-liveness.ts';
+import type { Clock } from '../../src/lib/clock.ts';
+import type { RealtimeHubOptions } from '../../src/realtime/hub.ts';
+import { hashPassword, type LoginThrottle } from '../../src/services/auth.service.ts';
 import { createTestDatabase } from './test-db.ts';
 
 export const TEST_SECRET_KEY = 'a'.repeat(64);
@@ -24,7 +27,16 @@ let counter = 0;
 
 /** Starts Switchboard on a fresh database (port 0, silent logs, no bootstrap). */
 export async function startTestApp(
-  opts: { role?: ProcessRole; databaseUrl?: string; env?: Record<string, string> } = {},
+  opts: {
+    role?: ProcessRole;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    liveness?: LivenessOptions;
+    realtime?: RealtimeHubOptions;
+    /** A fake clock for the services (login links, throttling). */
+    clock?: Clock;
+    loginThrottle?: Partial<LoginThrottle>;
+  } = {},
 ): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-app-'));
@@ -38,9 +50,14 @@ export async function startTestApp(
   });
   const app = await startApp(config, {
     role: opts.role ?? 'start',
-    log: pino({ level: 'silent' }),
+    // TEST_LOG=error (or debug) shows the app's log while chasing a failing test.
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
     skipBootstrap: true,
     pollIntervalMs: 200,
+    liveness: opts.liveness,
+    realtime: opts.realtime,
+    clock: opts.clock,
+    loginThrottle: opts.loginThrottle,
   });
   const { services } = app;
   return {
