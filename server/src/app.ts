@@ -6,12 +6,14 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { buildHttp, type Http } from './http/server.ts';
 import { taskList } from './jobs/handlers.ts';
+import { type LivenessOptions, WorkerLiveness } from './jobs/worker-liveness.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
-import { RealtimeHub } from './realtime/hub.ts';
+import { RealtimeHub, type RealtimeHubOptions } from './realtime/hub.ts';
 import { repositories } from './repositories/index.ts';
 import { loadSecretKey } from './secret-key.ts';
+import type { LoginThrottle } from './services/auth.service.ts';
 import { createServices, type Services } from './services/index.ts';
 
 /** `start` runs everything; `api` serves HTTP and realtime; `worker` runs jobs. */
@@ -33,10 +35,16 @@ export interface StartOptions {
   role: ProcessRole;
   log: Logger;
   clock?: Clock;
+  /** Failed-login throttle overrides (tests shorten it). */
+  loginThrottle?: Partial<LoginThrottle>;
   /** Skip the first-run owner/setup step (tests create their own users). */
   skipBootstrap?: boolean;
   /** Worker poll interval; graphile-worker also wakes on LISTEN, so this only bounds the worst case. */
   pollIntervalMs?: number;
+  /** Heartbeat and dead-worker timing (tests shorten it). */
+  liveness?: LivenessOptions;
+  /** Realtime heartbeat and auth timeout (tests shorten them). */
+  realtime?: RealtimeHubOptions;
 }
 
 // Written into settings at first start; a process with another key fails fast instead of corrupting secrets.
@@ -65,12 +73,15 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       config,
       clock: opts.clock ?? systemClock,
       secretBox,
+      loginThrottle: opts.loginThrottle,
     });
     const metrics = createMetrics(pool);
 
     let runner: Runner | null = null;
     if (role !== 'api') {
+      const liveness = new WorkerLiveness(services.ctx.repos.workerProcesses, log, opts.liveness);
       runner = await runWorker({
+        events: liveness.events,
         pgPool: pool,
         taskList: taskList(services, metrics),
         concurrency: config.workerConcurrency,
@@ -80,14 +91,18 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
         // Schedules come from code (later issues), not from a crontab file in the working directory.
         crontab: '',
       });
-      cleanups.unshift(() => runner!.stop());
+      await liveness.start();
+      cleanups.unshift(
+        () => runner!.stop(),
+        () => liveness.stop(),
+      );
     }
 
     let http: Http | null = null;
     let hub: RealtimeHub | null = null;
     let address: string | null = null;
     if (role !== 'worker') {
-      hub = new RealtimeHub(databaseUrl, (t) => services.auth.authenticate(t), log);
+      hub = new RealtimeHub(databaseUrl, (t) => services.auth.authenticate(t), log, opts.realtime);
       await hub.start();
       cleanups.unshift(() => hub!.stop());
       http = await buildHttp({ services, metrics, hub }, log);

@@ -15,6 +15,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   workerConcurrency: number;
   bodyLimitBytes: number;
+  /** Largest contact CSV upload (IMPORT_MAX_MB); bigger uploads get 413. */
+  importMaxBytes: number;
   apiRateLimitPerMinute: number;
   sessionTtlHours: number;
 }
@@ -44,7 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
   const int = (name: string, def: number, min: number, max: number): number => {
     const raw = str(name);
     if (raw === null) return def;
-    const n = Number(raw);
+    // Plain decimal only: Number() would also take 0x10, 1e3 and 12.0.
+    const n = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       problems.push(`${name}: must be an integer from ${min} to ${max}, got "${raw}"`);
       return def;
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     logLevel,
     workerConcurrency: int('WORKER_CONCURRENCY', 10, 1, 200),
     bodyLimitBytes: int('BODY_LIMIT_MB', 10, 1, 1024) * 1024 * 1024,
+    importMaxBytes: int('IMPORT_MAX_MB', 1024, 1, 2048) * 1024 * 1024,
     apiRateLimitPerMinute: int('API_RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365),
   };

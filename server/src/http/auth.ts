@@ -19,6 +19,22 @@ declare module 'fastify' {
   }
 }
 
+/** One registered route and who may call it; the access test walks every one of these. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+  /** Left out of the OpenAPI document (`schema.hide`). */
+  hidden: boolean;
+}
+
+const routeTables = new WeakMap<object, RouteAccess[]>();
+
+/** Every route of an app with its declared access, in registration order. */
+export function routeAccessTable(app: Http): readonly RouteAccess[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** The caller of an authenticated route (the auth hook has already refused anonymous calls). */
 export function principal(req: FastifyRequest): Principal {
   if (!req.principal) throw new UnauthorizedError();
@@ -43,6 +59,7 @@ function bearerOf(req: FastifyRequest): string | null {
 
 /**
  * Every route declares `config.access`; a route without it fails at start-up, so no route ships unguarded.
+ * Must run before any plugin that adds routes (the docs UI), or those routes escape the check.
  * Then per request: authenticate, rate-limit, check the permission.
  */
 export function registerAuth(app: Http, deps: HttpDeps): void {
@@ -51,11 +68,23 @@ export function registerAuth(app: Http, deps: HttpDeps): void {
   const buckets = new TokenBuckets(systemClock);
   app.decorateRequest('principal', null);
 
+  const table: RouteAccess[] = [];
+  routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
     const isDocs = route.url.startsWith('/api/docs');
     if (isDocs) route.config = { ...(route.config ?? {}), access: 'public' } as never;
-    if (!(route.config as { access?: Access } | undefined)?.access) {
-      throw new Error(`route ${route.method} ${route.url} has no config.access`);
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} has no config.access`);
+    for (const method of [route.method].flat()) {
+      table.push({
+        method,
+        url: route.url,
+        access,
+        // Read late: plugins' onRoute hooks after this one may still hide the route (websocket routes).
+        get hidden() {
+          return Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+        },
+      });
     }
   });
 

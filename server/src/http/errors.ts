@@ -7,7 +7,14 @@ const STATUS: Record<string, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
   too_many_requests: 429,
+};
+
+// Unique indexes whose violation is a client's duplicate value, by the field it names.
+const UNIQUE_FIELDS: Record<string, string> = {
+  users_email_key: '/email',
+  contacts_external_id_key: '/externalId',
 };
 
 type AjvError = { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> };
@@ -50,9 +57,12 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     });
   }
   if (pgCode === '23505') {
+    // Services check first; the index catches the race of two concurrent writes, and still names the field.
+    const field = UNIQUE_FIELDS[(err as { constraint?: string }).constraint ?? ''];
+    const details = field ? [{ path: field, message: 'already taken' }] : [];
     return reply
       .status(409)
-      .send({ error: { code: 'conflict', message: 'This conflicts with an existing record', details: [] } });
+      .send({ error: { code: 'conflict', message: 'This conflicts with an existing record', details } });
   }
   // Fastify's own client errors (bad JSON, body too large, unsupported media type) keep their 4xx status.
   const status = err.statusCode ?? 500;

@@ -4,13 +4,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from '../lib/metrics.ts';
 import type { RealtimeHub } from '../realtime/hub.ts';
 import type { Services } from '../services/index.ts';
 import { registerAuth } from './auth.ts';
 import { errorHandler } from './errors.ts';
+import { guardInput } from './input-guard.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
@@ -21,6 +22,7 @@ import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { ErrorBody } from './schemas.ts';
+import { sharedSerializers } from './serializers.ts';
 
 /** What route files receive. */
 export interface HttpDeps {
@@ -51,9 +53,16 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
     trustProxy: process.env.TRUST_PROXY === 'true',
+    // A malformed URL never reaches a route; answer it in the same error shape as everything else.
+    frameworkErrors: (err, req, reply) => {
+      reply.header('x-request-id', req.id);
+      errorHandler(err as FastifyError, req, reply);
+    },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Http;
 
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', guardInput);
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({
       error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
@@ -70,6 +79,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
   });
 
   app.addSchema(ErrorBody);
+  registerAuth(app, deps);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -92,7 +102,6 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024 * 1024, files: 1 } });
 
-  registerAuth(app, deps);
   for (const routes of [
     systemRoutes,
     authRoutes,

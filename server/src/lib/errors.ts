@@ -59,3 +59,10 @@ export class TooManyRequestsError extends DomainError {
     super('too_many_requests', message);
   }
 }
+
+/** A body over a configured size (413), e.g. a CSV upload above IMPORT_MAX_MB. */
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super('payload_too_large', message);
+  }
+}

@@ -21,7 +21,9 @@ export class SecretBox {
   open(sealed: string): string {
     if (!sealed.startsWith('v1:')) throw new Error('unknown secret format');
     const raw = Buffer.from(sealed.slice(3), 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+    // A truncated value would otherwise be checked against a shorter, forgeable tag (GCM accepts 4..16 bytes).
+    if (raw.length < 28) throw new Error('sealed secret is truncated');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12), { authTagLength: 16 });
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }

@@ -13,15 +13,17 @@ export class TokenBuckets {
   take(key: string, perMinute: number): number {
     const now = this.clock.now().getTime();
     const b = this.buckets.get(key) ?? { tokens: perMinute, at: now };
-    b.tokens = Math.min(perMinute, b.tokens + ((now - b.at) / 60_000) * perMinute);
-    b.at = now;
+    // A clock stepping backwards (NTP) must not drain the bucket nor refill it twice later.
+    b.tokens = Math.min(perMinute, b.tokens + (Math.max(0, now - b.at) / 60_000) * perMinute);
+    b.at = Math.max(b.at, now);
     this.buckets.set(key, b);
     if (this.buckets.size > 100_000) this.sweep(now);
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return 0;
     }
-    return Math.ceil(((1 - b.tokens) / perMinute) * 60);
+    // The epsilon keeps float noise (20.000000000000004) from adding a second; a refusal always waits at least 1 s.
+    return Math.max(1, Math.ceil(((1 - b.tokens) / perMinute) * 60 - 1e-9));
   }
 
   /** Forgets buckets that have been full for a while, so memory stays bounded. */

@@ -9,6 +9,7 @@ import {
 import type { DbOrTx } from '../db/database.ts';
 import type { Contact, ContactsTable, Database } from '../db/schema.ts';
 import type { CursorPosition } from '../lib/cursor.ts';
+import { searchPlan } from './contact-search.ts';
 
 /** The list filter shared by listing, counting, bulk actions and export. */
 export interface ContactFilter {
@@ -47,6 +48,7 @@ export type ContactFields = Partial<
 >;
 
 // Sort keys as SQL expressions; nullable ones are coalesced so keyset comparisons stay total.
+// Migration 0003 indexes these exact expressions: change both together.
 const SORT_SQL: Record<ContactSort, string> = {
   createdAt: 'created_at',
   updatedAt: 'updated_at',
@@ -60,9 +62,10 @@ type Eb = ExpressionBuilder<Database, 'contacts'>;
 export function contactWhere(eb: Eb, f: ContactFilter): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
   if (f.q) {
-    // search_text is lowercase and trigram-indexed; escape LIKE wildcards from the user's text.
-    const needle = f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-    parts.push(sql<SqlBool>`contacts.search_text like ${`%${needle}%`}`);
+    // search_text is lowercase and trigram-indexed; searchPlan picks the part of the needle the index handles fast.
+    const plan = searchPlan(f.q);
+    parts.push(sql<SqlBool>`contacts.search_text like ${plan.pattern}`);
+    if (plan.exact !== null) parts.push(sql<SqlBool>`strpos(contacts.search_text, ${plan.exact}) > 0`);
   }
   if (f.tags?.length) parts.push(sql<SqlBool>`contacts.tags @> ${sql.val(f.tags)}::text[]`);
   if (f.language) parts.push(eb('contacts.language', '=', f.language));

@@ -8,6 +8,7 @@ import { RealtimeRepository } from './realtime.repository.ts';
 import { SettingsRepository } from './settings.repository.ts';
 import { SystemRepository } from './system.repository.ts';
 import { UsersRepository } from './users.repository.ts';
+import { WorkerProcessesRepository } from './worker-processes.repository.ts';
 
 /** Every repository bound to one connection or transaction. Cheap: they hold only the handle. */
 export function repositories(db: DbOrTx) {
@@ -21,6 +22,7 @@ export function repositories(db: DbOrTx) {
     settings: new SettingsRepository(db),
     system: new SystemRepository(db),
     users: new UsersRepository(db),
+    workerProcesses: new WorkerProcessesRepository(db),
   };
 }
 

@@ -4,23 +4,41 @@ import type { FieldProblem } from '../lib/errors.ts';
 /** Pure checks and normalisation of contact fields, shared by the API and CSV import so both accept the same. */
 
 const TIMEZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
+// Lowercase name → canonical spelling, so `europe/moscow` is stored as `Europe/Moscow`.
+const TIMEZONE_CASE = new Map([...TIMEZONES].map((tz) => [tz.toLowerCase(), tz]));
 
 /** Phones become E.164 when they parse (national numbers default to Russia); otherwise kept as digits with a +. */
 export function normalizePhone(raw: string, defaultCountry: 'RU' = 'RU'): string | null {
   const trimmed = raw.trim();
   if (trimmed === '') return null;
+  const digitsOnly = trimmed.replace(/\D/g, '');
   // Russian numbers are often written 8XXXXXXXXXX: the 8 is the trunk prefix, not a country code.
-  const candidate =
-    /^8\d{10}$/.test(trimmed.replace(/\D/g, '')) && !trimmed.startsWith('+')
-      ? `+7${trimmed.replace(/\D/g, '').slice(1)}`
-      : trimmed;
+  // 00 is the international prefix in most of the world; parsed as Russian it would become +700….
+  const candidate = trimmed.startsWith('+')
+    ? trimmed
+    : /^8\d{10}$/.test(digitsOnly)
+      ? `+7${digitsOnly.slice(1)}`
+      : trimmed.startsWith('00') && /^00[1-9]/.test(digitsOnly)
+        ? `+${digitsOnly.slice(2)}`
+        : trimmed;
   const parsed = parsePhoneNumberFromString(candidate, defaultCountry);
   if (parsed?.isPossible()) return parsed.number;
-  const digits = trimmed.replace(/[^\d]/g, '');
+  const digits = candidate.replace(/\D/g, '');
   return digits.length >= 5 && digits.length <= 15 ? `+${digits}` : null;
 }
 
-/** The IANA zone as written, or null when unknown. */
+/** The IANA zone in its canonical spelling (`europe/moscow` → `Europe/Moscow`), or null when unknown. */
+export function normalizeTimezone(tz: string): string | null {
+  if (TIMEZONES.has(tz)) return tz;
+  const known = TIMEZONE_CASE.get(tz.toLowerCase());
+  if (known) return known;
+  if (!isTimezone(tz)) return null;
+  // Aliases ICU accepts but does not list (Asia/Calcutta, EST) keep their name, only the spelling is fixed.
+  const resolved = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === tz.toLowerCase() ? resolved : tz;
+}
+
+/** Whether the runtime knows this IANA zone (aliases included). */
 export function isTimezone(tz: string): boolean {
   if (TIMEZONES.has(tz)) return true;
   try {
@@ -107,7 +125,7 @@ export function normalizeContactFields<T extends RawContactFields>(
   ] as const) {
     blankToNull(k);
   }
-  if (value.username) value.username = value.username.replace(/^@/, '');
+  if (value.username) value.username = value.username.replace(/^@/, '') || null;
   if (value.email) {
     value.email = value.email.toLowerCase();
     if (!isEmail(value.email))
@@ -124,11 +142,14 @@ export function normalizeContactFields<T extends RawContactFields>(
       problems.push({ path: '/language', message: `not a language code (ru, en, …): "${value.language}"` });
     else value.language = l;
   }
-  if (value.timezone && !isTimezone(value.timezone)) {
-    problems.push({
-      path: '/timezone',
-      message: `not an IANA time zone (Europe/Moscow, …): "${value.timezone}"`,
-    });
+  if (value.timezone) {
+    const tz = normalizeTimezone(value.timezone);
+    if (tz === null)
+      problems.push({
+        path: '/timezone',
+        message: `not an IANA time zone (Europe/Moscow, …): "${value.timezone}"`,
+      });
+    else value.timezone = tz;
   }
   if (value.birthday) {
     const b = normalizeBirthday(value.birthday);

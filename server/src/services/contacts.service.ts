@@ -1,5 +1,5 @@
 import type { Contact } from '../db/schema.ts';
-import { type CursorPosition, decodeCursor, encodeCursor, type Page } from '../lib/cursor.ts';
+import { type CursorPosition, decodeCursor, encodeCursor, invalidCursor, type Page } from '../lib/cursor.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { ContactFields, ContactFilter, ContactSort } from '../repositories/contacts.repository.ts';
@@ -15,6 +15,8 @@ export interface ContactInput extends RawContactFields {
   source?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type BulkAction = 'addTags' | 'removeTags' | 'subscribe' | 'unsubscribe' | 'delete';
 
 /** The one customer record shared by inbox, broadcasts and notifications. */
@@ -29,13 +31,23 @@ export class ContactsService {
     cursor?: string;
     withTotal: boolean;
   }): Promise<Page<Contact>> {
-    const after: CursorPosition | undefined = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+    // A cursor only makes sense in the ordering it was taken in.
+    const k = `${opts.sort}:${opts.order}`;
+    const after: CursorPosition | undefined = opts.cursor
+      ? decodeCursor(opts.cursor, (p) => p.k === k && typeof p.v === 'string' && UUID.test(p.id))
+      : undefined;
     // One extra row tells whether another page exists without counting.
-    const rows = await this.ctx.repos.contacts.search({ ...opts, limit: opts.limit + 1, after });
+    const rows = await this.ctx.repos.contacts
+      .search({ ...opts, limit: opts.limit + 1, after })
+      .catch((err: { code?: string }) => {
+        // The cursor's value is the only client text the query casts: a data exception there means it was forged.
+        if (after && /^22/.test(err.code ?? '')) throw invalidCursor();
+        throw err;
+      });
     const more = rows.length > opts.limit;
     const page = rows.slice(0, opts.limit);
     const last = page.at(-1);
-    const nextCursor = more && last ? encodeCursor({ v: last.sortValue, id: last.id }) : null;
+    const nextCursor = more && last ? encodeCursor({ v: last.sortValue, id: last.id, k }) : null;
     const data = page.map(({ sortValue: _s, ...c }) => c as Contact);
     return {
       data,
@@ -58,7 +70,7 @@ export class ContactsService {
       await r.audit.record(actor, { action: 'contact.created', entityType: 'contact', entityId: contact.id });
       await r.realtime.publish('contacts', 'contact.created', { contact: contact as never });
       return contact;
-    });
+    }).catch(rethrowExternalIdConflict);
   }
 
   async update(actor: Actor, id: string, input: ContactInput): Promise<Contact> {
@@ -77,7 +89,7 @@ export class ContactsService {
       });
       await r.realtime.publish('contacts', 'contact.updated', { contact: after as never });
       return after;
-    });
+    }).catch(rethrowExternalIdConflict);
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
@@ -90,12 +102,13 @@ export class ContactsService {
 
   /** One action on a list of ids or on everyone matching a filter, in one transaction. */
   async bulk(actor: Actor, action: BulkAction, target: ContactFilter, tags: string[] = []): Promise<number> {
-    if ((action === 'addTags' || action === 'removeTags') && tags.length === 0) {
+    // Checked after normalising: blank tags would otherwise turn the action into a silent no-op.
+    const normalized = normalizeContactFields({ tags }).value.tags ?? [];
+    if ((action === 'addTags' || action === 'removeTags') && normalized.length === 0) {
       throw new ValidationError('Tags are required for this action', [
         { path: '/tags', message: 'give at least one tag' },
       ]);
     }
-    const normalized = normalizeContactFields({ tags }).value.tags ?? [];
     return inTransaction(this.ctx, async (r) => {
       const ids =
         action === 'delete'
@@ -131,10 +144,9 @@ export class ContactsService {
     return inTransaction(this.ctx, async (r) => {
       // Lock in id order so two opposite merges cannot deadlock.
       const [a, b] = [targetId, sourceId].sort();
-      const first = await r.contacts.get(a!, true);
-      const second = await r.contacts.get(b!, true);
-      const target = first?.id === targetId ? first : second;
-      const source = first?.id === sourceId ? first : second;
+      const locked = [await r.contacts.get(a!, true), await r.contacts.get(b!, true)];
+      const target = locked.find((c) => c?.id === targetId);
+      const source = locked.find((c) => c?.id === sourceId);
       if (!target) throw new NotFoundError('Contact', targetId);
       if (!source) throw new NotFoundError('Contact', sourceId);
       const fill = <K extends keyof Contact>(k: K) => (target[k] ?? source[k]) as Contact[K];
@@ -178,10 +190,18 @@ function validate(input: ContactInput): ContactFields {
   return value as ContactFields;
 }
 
+const externalIdTaken = () =>
+  new ConflictError('Another contact has this externalId', [
+    { path: '/externalId', message: 'already taken' },
+  ]);
+
 async function assertExternalIdFree(r: Repos, externalId: string | null | undefined) {
-  if (externalId && (await r.contacts.getByExternalId(externalId))) {
-    throw new ConflictError('Another contact has this externalId', [
-      { path: '/externalId', message: 'already taken' },
-    ]);
-  }
+  if (externalId && (await r.contacts.getByExternalId(externalId))) throw externalIdTaken();
+}
+
+/** Two concurrent writes can both pass the pre-check; the unique index decides, and the answer must still name the field. */
+function rethrowExternalIdConflict(err: unknown): never {
+  const pg = err as { code?: string; constraint?: string };
+  if (pg.code === '23505' && pg.constraint === 'contacts_external_id_key') throw externalIdTaken();
+  throw err;
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { actor, principal } from '../auth.ts';
 import { presentApiKey } from '../presenters.ts';
-import { errorResponses, IdParams, Nullable, PageOf, PageQuery, RoleSchema } from '../schemas.ts';
+import { errorResponses, IdParams, Nullable, PageOf, PageQuery, RoleSchema, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const ApiKeyBody = Type.Object({
@@ -27,7 +27,7 @@ export async function apiKeyRoutes(app: Http, { services }: HttpDeps) {
         tags: ['api-keys'],
         summary: 'List API keys (never their secrets)',
         querystring: Type.Object(
-          { ...PageQuery, includeRevoked: Type.Optional(Type.Boolean()) },
+          { ...PageQuery, cursor: Type.Optional(Uuid), includeRevoked: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },
         ),
         response: { 200: PageOf(ApiKeyBody), ...errorResponses },

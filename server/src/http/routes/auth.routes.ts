@@ -114,7 +114,7 @@ export async function authRoutes(app: Http, { services }: HttpDeps) {
       },
     },
     async (req, reply) => {
-      const link = await auth.createLoginLink(actor(req), req.body.userId);
+      const link = await auth.createLoginLink(principal(req), actor(req), req.body.userId);
       return reply
         .status(201)
         .send({ token: link.token, url: link.url, expiresAt: link.expiresAt.toISOString() });

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { ContactFilter } from '../../repositories/contacts.repository.ts';
+import { normalizeLanguage, normalizeTags } from '../../services/contact-fields.ts';
 import { actor } from '../auth.ts';
 import { presentContact } from '../presenters.ts';
 import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Uuid } from '../schemas.ts';
@@ -73,8 +74,9 @@ export function toFilter(f: {
 }): ContactFilter {
   return {
     q: f.q,
-    tags: f.tag?.map((t) => t.toLowerCase()),
-    language: f.language,
+    // Stored values are normalised (tags lowercase, `pt-BR`), so filters must be too or they silently miss.
+    tags: f.tag ? normalizeTags(f.tag) : undefined,
+    language: f.language ? (normalizeLanguage(f.language) ?? f.language) : undefined,
     subscribed: f.subscribed,
     blocked: f.blocked,
     channelId: f.channelId,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { actor, principal } from '../auth.ts';
 import { presentUser } from '../presenters.ts';
-import { errorResponses, IdParams, PageOf, PageQuery, RoleSchema } from '../schemas.ts';
+import { errorResponses, IdParams, PageOf, PageQuery, RoleSchema, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const UserBody = Type.Object({
@@ -30,7 +30,13 @@ export async function userRoutes(app: Http, { services }: HttpDeps) {
         tags: ['users'],
         summary: 'List users',
         querystring: Type.Object(
-          { ...PageQuery, role: Type.Optional(RoleSchema), active: Type.Optional(Type.Boolean()) },
+          {
+            ...PageQuery,
+            // The cursor is the last id of the previous page.
+            cursor: Type.Optional(Uuid),
+            role: Type.Optional(RoleSchema),
+            active: Type.Optional(Type.Boolean()),
+          },
           { additionalProperties: false },
         ),
         response: { 200: PageOf(UserBody), ...errorResponses },
