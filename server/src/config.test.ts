@@ -120,6 +120,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL[\s\S]*WORKER_CONCURRENCY/);
   });
 
+  it('reads TRUST_PROXY as a boolean and names it when it is not one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(problemsOf({ TRUST_PROXY: 'yes please' })).toEqual([
+      'TRUST_PROXY: must be true or false, got "yes please"',
+    ]);
+  });
+
   it('wants the admin email and password together', () => {
     expect(problemsOf({ SWITCHBOARD_ADMIN_EMAIL: 'a@b.co' })).toEqual([
       expect.stringMatching(/SWITCHBOARD_ADMIN_EMAIL and SWITCHBOARD_ADMIN_PASSWORD/),

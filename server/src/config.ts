@@ -19,6 +19,8 @@ export interface Config {
   importMaxBytes: number;
   apiRateLimitPerMinute: number;
   sessionTtlHours: number;
+  /** Behind a reverse proxy: take client addresses from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -53,6 +55,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
       return def;
     }
     return n;
+  };
+
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = str(name);
+    if (raw === null) return def;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name}: must be true or false, got "${raw}"`);
+    return def;
   };
 
   const port = int('PORT', 3000, 0, 65535);
@@ -114,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     importMaxBytes: int('IMPORT_MAX_MB', 1024, 1, 2048) * 1024 * 1024,
     apiRateLimitPerMinute: int('API_RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365),
+    trustProxy: bool('TRUST_PROXY', false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -52,7 +52,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
     },
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: config.trustProxy,
     // A malformed URL never reaches a route; answer it in the same error shape as everything else.
     frameworkErrors: (err, req, reply) => {
       reply.header('x-request-id', req.id);
