@@ -232,3 +232,39 @@ describe('realtime heartbeat', () => {
     expect(await healthy.join('contacts')).toMatchObject({ type: 'joined' });
   });
 });
+
+describe('realtime credential re-check', () => {
+  it('closes a socket with 4401 after its session is logged out, and keeps other sessions open', async () => {
+    const { token } = await quick.userWithRole('agent');
+    const other = await quick.userWithRole('agent');
+    const s = await open(quick, token);
+    const keep = await open(quick, other.token);
+    await s.waitForType('ready');
+    await keep.waitForType('ready');
+    const logout = await quick.http!.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: bearer(token),
+    });
+    expect(logout.statusCode).toBe(204);
+    expect((await s.closed).code).toBe(4401);
+    expect(keep.ws.readyState).toBe(keep.ws.OPEN);
+  });
+
+  it('closes a socket authenticated by first message once its API key is revoked', async () => {
+    const key = await quick.apiKeyWithRole('readonly');
+    const s = await open(quick);
+    s.send({ type: 'auth', token: key });
+    await s.waitForType('ready');
+    const [row] = (await quick.services.apiKeys.list({ limit: 100, includeRevoked: false })).filter((k) =>
+      key.startsWith(k.prefix),
+    );
+    const system = { type: 'system' as const, id: null, name: 'test' };
+    await quick.services.apiKeys.revoke(
+      { kind: 'api_key', id: 'x', name: 'x', role: 'owner', rateLimitPerMinute: null },
+      system,
+      row!.id,
+    );
+    expect((await s.closed).code).toBe(4401);
+  });
+});

@@ -47,7 +47,7 @@ export function actor(req: FastifyRequest): Actor {
 }
 
 /** The bearer credential: `Authorization: Bearer …`, or `?token=` on the WebSocket upgrade only (browsers cannot set headers there). */
-function bearerOf(req: FastifyRequest): string | null {
+export function bearerOf(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (h?.startsWith('Bearer ')) return h.slice(7).trim();
   if (req.routeOptions.config.access && req.headers.upgrade === 'websocket') {

@@ -8,6 +8,8 @@ import { REALTIME_CHANNEL, type RealtimeMessage, roomPermission } from './event-
 interface Client {
   socket: WebSocket;
   principal: Principal | null;
+  /** The credential, re-checked on every heartbeat so logout, expiry, deactivation or revocation close the socket. */
+  token: string | null;
   rooms: Set<string>;
   alive: boolean;
 }
@@ -114,12 +116,23 @@ export class RealtimeHub {
    * Adopts a new socket. `principal` is set when the upgrade carried a valid token; `rejected` when it carried
    * an invalid one (closed at once with 4401, like a bad `auth` message).
    */
-  accept(socket: WebSocket, principal: Principal | null, rejected = false): void {
+  accept(
+    socket: WebSocket,
+    principal: Principal | null,
+    rejected = false,
+    token: string | null = null,
+  ): void {
     if (rejected) {
       socket.close(4401, 'invalid token');
       return;
     }
-    const client: Client = { socket, principal, rooms: new Set(), alive: true };
+    const client: Client = {
+      socket,
+      principal,
+      token: principal ? token : null,
+      rooms: new Set(),
+      alive: true,
+    };
     this.clients.add(client);
     const send = (m: object) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
     if (principal) send({ type: 'ready', role: principal.role });
@@ -165,6 +178,7 @@ export class RealtimeHub {
     if (msg.type === 'auth' && typeof msg.token === 'string' && !client.principal) {
       client.principal = await this.authenticate(msg.token);
       if (!client.principal) return socket.close(4401, 'invalid token');
+      client.token = msg.token;
       if (authTimer) clearTimeout(authTimer);
       return send({ type: 'ready', role: client.principal.role });
     }
@@ -197,6 +211,26 @@ export class RealtimeHub {
       }
       c.alive = false;
       c.socket.ping();
+      if (c.token) void this.recheck(c, c.token);
+    }
+  }
+
+  /** Closes a socket whose credential stopped working; follows a role change by leaving rooms no longer allowed. */
+  private async recheck(c: Client, token: string): Promise<void> {
+    try {
+      const principal = await this.authenticate(token);
+      if (!principal) {
+        c.socket.close(4401, 'session ended');
+        return;
+      }
+      c.principal = principal;
+      for (const room of c.rooms) {
+        const permission = (this.opts.roomPermission ?? roomPermission)(room);
+        if (!permission || !can(principal.role, permission)) c.rooms.delete(room);
+      }
+    } catch (err) {
+      // A database hiccup is not a reason to drop the socket; the next beat checks again.
+      this.log.debug({ err }, 'realtime credential re-check failed');
     }
   }
 }

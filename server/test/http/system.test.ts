@@ -51,6 +51,16 @@ describe('health and metrics', () => {
   });
 });
 
+describe('realtime endpoint over plain HTTP', () => {
+  it('answers a GET without an upgrade with 426 in the error shape and is listed in the OpenAPI document', async () => {
+    const res = await app.http!.inject({ method: 'GET', url: '/api/v1/realtime' });
+    expect(res.statusCode).toBe(426);
+    expect(res.json().error.code).toBe('upgrade_required');
+    const doc = (await app.http!.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(doc.paths['/api/v1/realtime']?.get?.tags).toEqual(['realtime']);
+  });
+});
+
 describe('request ids', () => {
   it('gives every answer an x-request-id, echoing a well-formed one the client sent', async () => {
     for (const url of ['/health', '/api/v1/auth/me', '/nowhere']) {
