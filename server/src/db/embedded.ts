@@ -53,7 +53,8 @@ async function stopOrphanedPostmaster(pgDir: string, log: Logger): Promise<void>
   throw new Error(`PostgreSQL process ${pid} holding ${pgDir} did not stop`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

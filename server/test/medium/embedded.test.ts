@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/db/embedded.ts';
+import { alive, freePort } from '../../src/db/embedded.ts';
 import { CliProcess } from '../cli-process.ts';
 
 // The first-run path for real: `node bin/switchboard.mjs start` with no DATABASE_URL, so embedded PostgreSQL
@@ -35,15 +35,6 @@ async function start(dir: string, env: Record<string, string> = {}, opts: { grou
 function postmasterPid(dir: string): number | null {
   const file = path.join(dir, 'postgres', 'postmaster.pid');
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function signIn(url: string): Promise<string> {

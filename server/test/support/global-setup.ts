@@ -30,6 +30,7 @@ export default async function setup(project: TestProject) {
   const templateUrl = withDatabase(embedded.url, TEMPLATE_DB);
   const pool = new pg.Pool({ connectionString: templateUrl, max: 2 });
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   await migrate(pool, log);
   await pool.end();
   project.provide('pgAdminUrl', embedded.url);

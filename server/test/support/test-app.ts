@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -62,6 +62,10 @@ export async function startTestApp(
   const { services } = app;
   return {
     ...app,
+    async stop() {
+      await app.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
     async userWithRole(role, overrides = {}) {
       counter += 1;
       const user = await services.ctx.repos.users.create({
