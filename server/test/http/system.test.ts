@@ -49,6 +49,26 @@ describe('health and metrics', () => {
     expect(res.body).toMatch(/switchboard_db_pool_connections\{state="total"\} \d+/);
     expect(res.body).toMatch(/switchboard_db_pool_connections\{state="idle"\} \d+/);
   });
+
+  it('counts jobs run by this process with their durations', async () => {
+    await app.services.system.queueProbes('metrics-probe', 2);
+    for (let i = 0; i < 100 && (await app.services.system.probeRuns('metrics-probe')).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const res = await app.http!.inject({ method: 'GET', url: '/metrics' });
+    expect(res.body).toMatch(/switchboard_jobs_total\{task="system.probe",outcome="success"\} [2-9]/);
+    expect(res.body).toMatch(/switchboard_job_duration_seconds_count\{task="system.probe"\} [2-9]/);
+  });
+});
+
+describe('API documentation', () => {
+  it('serves the browsable docs at /api/docs and the OpenAPI 3.1 document without credentials', async () => {
+    const page = await app.http!.inject({ method: 'GET', url: '/api/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    const doc = await app.http!.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(doc.json().openapi).toBe('3.1.0');
+  });
 });
 
 describe('realtime endpoint over plain HTTP', () => {
