@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 10 * 1024 * 1024,
       apiRateLimitPerMinute: 1200,
       sessionTtlHours: 720,
+      telegramApiRoot: 'https://api.telegram.org',
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -94,6 +95,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://localhost/sb'],
     ['PUBLIC_URL', 'ftp://example.com'],
     ['PUBLIC_URL', 'not a url'],
+    ['TELEGRAM_API_ROOT', 'api.telegram.org'],
+    ['TELEGRAM_API_ROOT', 'ftp://bots.example.com'],
     ['SWITCHBOARD_SECRET_KEY', 'too-short'],
     ['SWITCHBOARD_SECRET_KEY', 'ab'.repeat(31)],
     ['LOG_LEVEL', 'loud'],
@@ -118,6 +121,12 @@ describe('loadConfig', () => {
       'WORKER_CONCURRENCY',
     ]);
     expect(() => loadConfig(env)).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL[\s\S]*WORKER_CONCURRENCY/);
+  });
+
+  it('reads TELEGRAM_API_ROOT without its trailing slash', () => {
+    expect(loadConfig({ TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' }).telegramApiRoot).toBe(
+      'http://127.0.0.1:8081',
+    );
   });
 
   it('reads TRUST_PROXY as a boolean and names it when it is not one', () => {

@@ -21,6 +21,8 @@ export interface Config {
   sessionTtlHours: number;
   /** Behind a reverse proxy: take client addresses from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Telegram Bot API root (TELEGRAM_API_ROOT): api.telegram.org, a local Bot API server, or the tests' fake. */
+  telegramApiRoot: string;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -110,6 +112,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  let telegramApiRoot = str('TELEGRAM_API_ROOT') ?? 'https://api.telegram.org';
+  if (!isHttpUrl(telegramApiRoot)) {
+    problems.push(
+      `TELEGRAM_API_ROOT: must be an http(s) URL such as https://api.telegram.org, got "${telegramApiRoot}"`,
+    );
+  }
+  telegramApiRoot = telegramApiRoot.replace(/\/+$/, '');
+
   const config: Config = {
     port,
     host,
@@ -126,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     apiRateLimitPerMinute: int('API_RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365),
     trustProxy: bool('TRUST_PROXY', false),
+    telegramApiRoot,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -136,4 +147,14 @@ export function decodeKey(value: string): Buffer | null {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
   const b = Buffer.from(value, 'base64');
   return b.length === 32 ? b : null;
+}
+
+/** Whether a string is an absolute http: or https: URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

@@ -86,12 +86,31 @@ export interface SettingsTable {
   updatedAt: CreatedAt;
 }
 
+export type ChannelStatus = 'active' | 'paused';
+export type ChannelMode = 'webhook' | 'polling';
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
 export interface ChannelsTable {
   id: Generated<string>;
   type: string;
   name: string;
-  status: Generated<string>;
-  settings: Generated<Json>;
+  status: Generated<ChannelStatus>;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The bot token, sealed with SecretBox. */
+  secretSealed: Nullable<string>;
+  /** Telegram's bot id (from getMe); unique per type. */
+  externalId: Nullable<string>;
+  username: Nullable<string>;
+  mode: Nullable<ChannelMode>;
+  /** Per-channel Bot API root; null = TELEGRAM_API_ROOT. */
+  apiRoot: Nullable<string>;
+  webhookSecretSealed: Nullable<string>;
+  lastUpdateAt: NullableTimestamp;
+  lastError: Nullable<string>;
+  lastErrorAt: NullableTimestamp;
+  /** Set from a 429's retry_after: nothing is sent through this bot before then. */
+  pausedUntil: NullableTimestamp;
+  pollOffset: Nullable<number>;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
 }
@@ -185,3 +204,4 @@ export type Contact = Selectable<ContactsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type ContactImport = Selectable<ContactImportsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Channel = Selectable<ChannelsTable>;

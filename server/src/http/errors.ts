@@ -9,12 +9,15 @@ const STATUS: Record<string, number> = {
   conflict: 409,
   payload_too_large: 413,
   too_many_requests: 429,
+  // A channel's platform (Telegram) could not be reached or answered 5xx/429: ours is fine, try again.
+  channel_unavailable: 503,
 };
 
 // Unique indexes whose violation is a client's duplicate value, by the field it names.
 const UNIQUE_FIELDS: Record<string, string> = {
   users_email_key: '/email',
   contacts_external_id_key: '/externalId',
+  channels_type_external_id_key: '/token',
 };
 
 type AjvError = { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> };
@@ -44,7 +47,10 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
       .send({ error: { code: 'validation_failed', message: 'The request is invalid', details } });
   }
   if (err instanceof DomainError) {
-    if (err instanceof TooManyRequestsError) reply.header('retry-after', String(err.retryAfterSeconds));
+    // A 429 of ours, or a channel paused by the platform's own retry_after.
+    const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (err instanceof TooManyRequestsError || typeof retryAfter === 'number')
+      reply.header('retry-after', String(retryAfter));
     return reply
       .status(STATUS[err.code] ?? 400)
       .send({ error: { code: err.code, message: err.message, details: err.details } });

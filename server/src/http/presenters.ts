@@ -1,4 +1,5 @@
 import type { ApiKey, AuditEntry, Contact, ContactImport, User } from '../db/schema.ts';
+import type { ChannelView } from '../services/channels.service.ts';
 
 /** API shapes: what leaves the server. Secrets and hashes never appear here. */
 
@@ -89,5 +90,28 @@ export function presentImport(i: ContactImport) {
     createdAt: iso(i.createdAt)!,
     startedAt: iso(i.startedAt),
     finishedAt: iso(i.finishedAt),
+  };
+}
+
+/** A channel: the bot and a hint of its token, never the token or the webhook secret. */
+export function presentChannel(c: ChannelView) {
+  return {
+    id: c.id,
+    type: c.type,
+    name: c.name,
+    status: c.status,
+    mode: c.mode,
+    apiRoot: c.apiRoot,
+    settings: c.settings,
+    bot: { id: c.externalId, username: c.username },
+    tokenHint: c.tokenHint,
+    health: {
+      lastUpdateAt: iso(c.lastUpdateAt),
+      lastError: c.lastError,
+      lastErrorAt: iso(c.lastErrorAt),
+      pausedUntil: iso(c.pausedUntil),
+    },
+    createdAt: iso(c.createdAt)!,
+    updatedAt: iso(c.updatedAt)!,
   };
 }

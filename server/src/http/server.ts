@@ -15,6 +15,7 @@ import { guardInput } from './input-guard.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { channelRoutes } from './routes/channels.routes.ts';
 import { contactRoutes } from './routes/contacts.routes.ts';
 import { importRoutes } from './routes/imports.routes.ts';
 import { realtimeRoutes } from './routes/realtime.routes.ts';
@@ -111,6 +112,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     auditRoutes,
     contactRoutes,
     importRoutes,
+    channelRoutes,
     realtimeRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));

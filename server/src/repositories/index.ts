@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/database.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { ChannelsRepository } from './channels.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
 import { CredentialsRepository } from './credentials.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
@@ -14,6 +15,7 @@ import { WorkerProcessesRepository } from './worker-processes.repository.ts';
 export function repositories(db: DbOrTx) {
   return {
     audit: new AuditRepository(db),
+    channels: new ChannelsRepository(db),
     contacts: new ContactsRepository(db),
     credentials: new CredentialsRepository(db),
     imports: new ImportsRepository(db),

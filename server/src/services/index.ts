@@ -1,6 +1,7 @@
 import { ApiKeysService } from './api-keys.service.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService } from './auth.service.ts';
+import { ChannelsService } from './channels.service.ts';
 import { ContactsService } from './contacts.service.ts';
 import type { ServiceContext } from './context.ts';
 import { ImportsService } from './imports.service.ts';
@@ -15,6 +16,7 @@ export function createServices(ctx: ServiceContext) {
     apiKeys: new ApiKeysService(ctx),
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
+    channels: new ChannelsService(ctx),
     contacts: new ContactsService(ctx),
     imports: new ImportsService(ctx),
     settings: new SettingsService(ctx),

@@ -1,0 +1,161 @@
+import { Type } from 'typebox';
+import { actor } from '../auth.ts';
+import { presentChannel } from '../presenters.ts';
+import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Uuid } from '../schemas.ts';
+import type { Http, HttpDeps } from '../server.ts';
+
+const Mode = Type.Union([Type.Literal('webhook'), Type.Literal('polling')]);
+const Status = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
+// The bot id, a colon, then the secret; the pattern also keeps "/" and "?" out of the Bot API URL it goes into.
+const Token = Type.String({
+  pattern: '^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$',
+  description: 'Bot token from @BotFather',
+});
+const ApiRoot = Type.String({
+  pattern: '^https?://[^\\s?#]+$',
+  maxLength: 500,
+  description: 'Bot API root for this bot (e.g. a local Bot API server); default TELEGRAM_API_ROOT',
+});
+const Settings = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 100 });
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+
+const ChannelBody = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  name: Type.String(),
+  status: Type.String(),
+  mode: Nullable(Type.String()),
+  apiRoot: Nullable(Type.String()),
+  settings: Type.Record(Type.String(), Type.Unknown()),
+  bot: Type.Object({ id: Nullable(Type.String()), username: Nullable(Type.String()) }),
+  tokenHint: Nullable(
+    Type.String({ description: 'bot id and the last 4 characters; the token is never returned' }),
+  ),
+  health: Type.Object({
+    lastUpdateAt: Nullable(Type.String()),
+    lastError: Nullable(Type.String()),
+    lastErrorAt: Nullable(Type.String()),
+    pausedUntil: Nullable(
+      Type.String({ description: 'set by a 429 from Telegram: nothing is sent before then' }),
+    ),
+  }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+const channelErrors = { ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') };
+
+/** Telegram bots as channels. Tokens go in, are checked with getMe, and never come out. */
+export async function channelRoutes(app: Http, { services }: HttpDeps) {
+  const { channels } = services;
+
+  app.get(
+    '/api/v1/channels',
+    {
+      config: { access: 'channels:read' },
+      schema: {
+        tags: ['channels'],
+        summary: 'List channels (never their tokens)',
+        querystring: Type.Object(
+          { ...PageQuery, cursor: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PageOf(ChannelBody), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50;
+      const { rows, total } = await channels.list({ limit: limit + 1, after: req.query.cursor });
+      const page = rows.slice(0, limit);
+      return {
+        data: page.map(presentChannel),
+        nextCursor: rows.length > limit ? page.at(-1)!.id : null,
+        total,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/channels',
+    {
+      config: { access: 'channels:write' },
+      schema: {
+        tags: ['channels'],
+        summary: 'Connect a Telegram bot: the token is checked with getMe and stored encrypted',
+        description:
+          'mode defaults to webhook when PUBLIC_URL is https, else polling. A bad token is a 400 on /token; ' +
+          'Telegram unreachable is a 503. The same bot cannot be connected twice (409).',
+        body: Type.Object(
+          {
+            type: Type.Literal('telegram'),
+            name: Name,
+            token: Token,
+            mode: Type.Optional(Mode),
+            apiRoot: Type.Optional(Nullable(ApiRoot)),
+            settings: Type.Optional(Settings),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ChannelBody, ...channelErrors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(presentChannel(await channels.create(actor(req), req.body as never))),
+  );
+
+  app.get(
+    '/api/v1/channels/:id',
+    {
+      config: { access: 'channels:read' },
+      schema: {
+        tags: ['channels'],
+        summary: 'Get a channel with its health',
+        params: IdParams,
+        response: { 200: ChannelBody, ...errorResponses },
+      },
+    },
+    async (req) => presentChannel(await channels.get(req.params.id)),
+  );
+
+  app.patch(
+    '/api/v1/channels/:id',
+    {
+      config: { access: 'channels:write' },
+      schema: {
+        tags: ['channels'],
+        summary: 'Change a channel: rename, pause/resume, switch mode, rotate the token (same bot only)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            token: Type.Optional(Token),
+            mode: Type.Optional(Mode),
+            apiRoot: Type.Optional(Nullable(ApiRoot)),
+            status: Type.Optional(Status),
+            settings: Type.Optional(Settings),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: ChannelBody, ...channelErrors },
+      },
+    },
+    async (req) => presentChannel(await channels.update(actor(req), req.params.id, req.body as never)),
+  );
+
+  app.delete(
+    '/api/v1/channels/:id',
+    {
+      config: { access: 'channels:write' },
+      schema: {
+        tags: ['channels'],
+        summary: 'Remove a channel; contacts stay, their identities through this bot go with it',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await channels.delete(actor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
