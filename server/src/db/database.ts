@@ -18,9 +18,10 @@ export function createDatabase(url: string, max = 20): { pool: pg.Pool; db: Db }
   // An idle client dying (database restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
+  // Nested keys stay as stored: jsonb values (contact attributes, channel settings, raw updates) are data, not columns.
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
   });
   return { pool, db };
 }

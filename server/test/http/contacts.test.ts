@@ -77,6 +77,15 @@ describe('contacts CRUD', () => {
     expect((await api.get(`/api/v1/contacts/${c.id}`)).statusCode).toBe(404);
   });
 
+  it('keeps attribute keys exactly as written, snake_case and nested included', async () => {
+    const attributes = { loyalty_level: 'gold', order_stats: { last_order_id: 7, firstOrder: true } };
+    const created = await api.post('/api/v1/contacts', { name: 'Keys', attributes });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().attributes).toEqual(attributes);
+    const read = await api.get(`/api/v1/contacts/${created.json().id}`);
+    expect(read.json().attributes).toEqual(attributes);
+  });
+
   it('lists the channel identities of a contact', async () => {
     const c = (await api.post('/api/v1/contacts', { name: 'With identity' })).json();
     const channelId = await insertChannel(app, 'Support bot', [c.id]);
