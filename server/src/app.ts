@@ -1,5 +1,6 @@
 import { Logger as GraphileLogger, type Runner, run as runWorker } from 'graphile-worker';
 import type { Logger } from 'pino';
+import { type PollingOptions, TelegramPolling } from './channels/telegram/telegram.polling.ts';
 import type { Config } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
@@ -25,6 +26,8 @@ export interface App {
   http: Http | null;
   hub: RealtimeHub | null;
   runner: Runner | null;
+  /** Telegram pollers of this process (worker roles only). */
+  telegramPolling: TelegramPolling | null;
   databaseUrl: string;
   /** Where HTTP listens (null for a worker). */
   address: string | null;
@@ -45,6 +48,8 @@ export interface StartOptions {
   liveness?: LivenessOptions;
   /** Realtime heartbeat and auth timeout (tests shorten them). */
   realtime?: RealtimeHubOptions;
+  /** Telegram long-polling timing (worker roles). */
+  telegramPolling?: PollingOptions;
 }
 
 // Written into settings at first start; a process with another key fails fast instead of corrupting secrets.
@@ -78,6 +83,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     const metrics = createMetrics(pool);
 
     let runner: Runner | null = null;
+    let telegramPolling: TelegramPolling | null = null;
     if (role !== 'api') {
       const liveness = new WorkerLiveness(services.ctx.repos.workerProcesses, log, opts.liveness);
       runner = await runWorker({
@@ -96,6 +102,11 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
         () => runner!.stop(),
         () => liveness.stop(),
       );
+      // Pollers stop first (before the job runner and the pool): their last commit must land.
+      const polling = new TelegramPolling(services.ctx, services.channels, databaseUrl, opts.telegramPolling);
+      cleanups.unshift(() => polling.stop());
+      await polling.start();
+      telegramPolling = polling;
     }
 
     let http: Http | null = null;
@@ -110,7 +121,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       address = await http.listen({ port: config.port, host: config.host });
       if (!opts.skipBootstrap) await announceLogin(services, config, log);
     }
-    return { config, services, http, hub, runner, databaseUrl, address, stop };
+    return { config, services, http, hub, runner, telegramPolling, databaseUrl, address, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -150,6 +150,17 @@ export interface ContactChannelsTable {
   createdAt: CreatedAt;
 }
 
+/** A Telegram update as received (webhook or getUpdates), stored once per (channel, update_id). */
+export interface TelegramUpdatesTable {
+  id: Generated<number>;
+  channelId: string;
+  updateId: number;
+  payload: ColumnType<unknown, string, string>;
+  receivedAt: CreatedAt;
+  processedAt: NullableTimestamp;
+  error: string | null;
+}
+
 export type ImportStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'failed';
 
 export interface ContactImportsTable {
@@ -195,6 +206,7 @@ export interface Database {
   contactImports: ContactImportsTable;
   contactImportChunks: ContactImportChunksTable;
   contactImportErrors: ContactImportErrorsTable;
+  telegramUpdates: TelegramUpdatesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -205,3 +217,4 @@ export type ApiKey = Selectable<ApiKeysTable>;
 export type ContactImport = Selectable<ContactImportsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type Channel = Selectable<ChannelsTable>;
+export type TelegramUpdate = Selectable<TelegramUpdatesTable>;

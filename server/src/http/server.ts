@@ -21,6 +21,7 @@ import { importRoutes } from './routes/imports.routes.ts';
 import { realtimeRoutes } from './routes/realtime.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
+import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { ErrorBody } from './schemas.ts';
 import { sharedSerializers } from './serializers.ts';
@@ -113,6 +114,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     contactRoutes,
     importRoutes,
     channelRoutes,
+    telegramWebhookRoutes,
     realtimeRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));

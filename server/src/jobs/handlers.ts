@@ -12,6 +12,12 @@ export function jobHandlers(services: Services): Handlers {
       // attempts counts this run; on the last one an unexpected error fails the import instead of leaving it running.
       await services.imports.run(importId, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
     },
+    'telegram.update_received': async ({ id }, helpers) => {
+      await services.telegram.process(id, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
+    },
+    'telegram.webhook_sync': async ({ channelId }) => {
+      await services.telegramWebhooks.sync(channelId);
+    },
     'system.probe': async ({ token }, helpers) => {
       await services.system.recordProbe(token, helpers.job.id);
     },

@@ -2,6 +2,10 @@
 export interface JobMap {
   /** Parse and upsert an uploaded CSV, resuming after its last committed batch. */
   'contacts.import': { importId: string };
+  /** Process one stored Telegram update (telegram_updates.id): contact, identity, /start, blocked. */
+  'telegram.update_received': { id: number };
+  /** Set or delete a channel's Telegram webhook to match its mode and status. */
+  'telegram.webhook_sync': { channelId: string };
   /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
   'system.probe': { token: string };
 }

@@ -65,6 +65,57 @@ export class ChannelsRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** Active Telegram channels in polling mode with a token: the bots some worker process must poll. */
+  listPolling(): Promise<Array<Pick<Channel, 'id'>>> {
+    return this.db
+      .selectFrom('channels')
+      .select('id')
+      .where('type', '=', 'telegram')
+      .where('status', '=', 'active')
+      .where('mode', '=', 'polling')
+      .where('secretSealed', 'is not', null)
+      .execute();
+  }
+
+  /** Moves the getUpdates offset forward only, so a late writer can never make updates come again. */
+  async advancePollOffset(id: string, offset: number): Promise<void> {
+    await this.db
+      .updateTable('channels')
+      .set({
+        pollOffset: sql`greatest(coalesce(poll_offset, 0), ${offset}::bigint)`,
+        lastUpdateAt: sql`now()`,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Stamps "last update received" for the health view. At most once a second per channel, so a busy bot's webhook
+   * transactions do not all queue on the channel row's lock.
+   */
+  async markUpdateReceived(id: string): Promise<void> {
+    await this.db
+      .updateTable('channels')
+      .set({ lastUpdateAt: sql`now()` })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb('lastUpdateAt', 'is', null),
+          eb('lastUpdateAt', '<', sql<Date>`now() - interval '1 second'`),
+        ]),
+      )
+      .execute();
+  }
+
+  /** Records a receive failure for the health view. */
+  async recordError(id: string, message: string): Promise<void> {
+    await this.db
+      .updateTable('channels')
+      .set({ lastError: message, lastErrorAt: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Deletes the channel; its contact identities go with it (foreign key cascade). */
   async delete(id: string): Promise<boolean> {
     const res = await this.db.deleteFrom('channels').where('id', '=', id).executeTakeFirst();

@@ -6,6 +6,7 @@ import type { Channel, ChannelMode, ChannelStatus } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { ChannelWrite } from '../repositories/channels.repository.ts';
+import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 
 /** A channel as the API shows it: the row plus a hint of its token (never the token). */
@@ -35,8 +36,8 @@ const TELEGRAM_CLOUD = 'https://api.telegram.org';
 
 /**
  * Telegram bots as channels: tokens checked with getMe, sealed at rest, rotated within the same bot.
- * Receiving is not started here: a channel's `mode` and `status` are the state the receiver (webhook setup,
- * polling lease) reads and reconciles to; this service only records them.
+ * Receiving is not started here: a channel's `mode` and `status` are the state the receiver reconciles to: a
+ * `telegram.webhook_sync` job queued with each change sets or deletes the webhook, and worker pollers pick up polling channels.
  */
 export class ChannelsService {
   constructor(
@@ -73,6 +74,7 @@ export class ChannelsService {
         entityId: created.id,
         after: auditable(created),
       });
+      if (created.mode === 'webhook') await queueWebhookSync(r, created.id);
       return created;
     });
     return this.view(row);
@@ -137,6 +139,14 @@ export class ChannelsService {
         before: auditable(before),
         after: { ...auditable(after), tokenRotated: input.token !== undefined },
       });
+      // Mode, status, token or API root changed: Telegram's webhook must follow (set, moved or deleted).
+      if (
+        before.mode !== after.mode ||
+        before.status !== after.status ||
+        before.apiRoot !== after.apiRoot ||
+        input.token !== undefined
+      )
+        await queueWebhookSync(r, id);
       return after;
     });
     return this.view(row);
@@ -144,6 +154,7 @@ export class ChannelsService {
 
   /** Removes the channel. Contact identities through it are deleted with it (cascade); contacts stay. */
   async delete(actor: Actor, id: string): Promise<void> {
+    await this.dropWebhook(id);
     await inTransaction(this.ctx, async (r) => {
       const existing = await r.channels.getForUpdate(id);
       if (!existing) throw new NotFoundError('Channel', id);
@@ -155,6 +166,21 @@ export class ChannelsService {
         before: auditable(existing),
       });
     });
+  }
+
+  /**
+   * Best effort, before the token is gone with the row: a webhook left behind would keep Telegram posting to a 404.
+   * A failure (Telegram down, token revoked) does not block the delete.
+   */
+  private async dropWebhook(id: string): Promise<void> {
+    const channel = await this.ctx.repos.channels.get(id);
+    if (channel?.mode !== 'webhook' || !channel.secretSealed) return;
+    try {
+      const api = this.api(this.tokenOf(channel), this.apiRootOf(channel), { timeoutSeconds: 10 });
+      await callTelegram(() => api.deleteWebhook({ drop_pending_updates: false }));
+    } catch (err) {
+      this.ctx.log.warn({ err, channelId: id }, 'deleteWebhook failed while deleting the channel');
+    }
   }
 
   /** The plaintext token, for the receive and send paths only; never for API answers. */
@@ -208,6 +234,11 @@ export class ChannelsService {
   private view(row: Channel): ChannelView {
     return { ...row, tokenHint: row.secretSealed ? tokenHint(this.tokenOf(row)) : null };
   }
+}
+
+/** One pending sync per channel: a burst of changes ends in one call with the final state. */
+function queueWebhookSync(r: Repos, channelId: string): Promise<void> {
+  return r.jobs.add('telegram.webhook_sync', { channelId }, { jobKey: `telegram.webhook_sync:${channelId}` });
 }
 
 /** What the audit log keeps of a channel: no token, no webhook secret, no hint. */

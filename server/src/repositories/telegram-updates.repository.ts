@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { TelegramUpdate } from '../db/schema.ts';
+
+/** Raw Telegram updates, stored once per (channel, update_id) however often Telegram delivers them. */
+export class TelegramUpdatesRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  /** Stores the update unless it is already there; returns the new row id, or null for a redelivery. */
+  async insert(channelId: string, updateId: number, payload: unknown): Promise<number | null> {
+    const row = await this.db
+      .insertInto('telegramUpdates')
+      .values({ channelId, updateId, payload: JSON.stringify(payload) })
+      .onConflict((oc) => oc.columns(['channelId', 'updateId']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** The row, locked so two runs of the same job cannot process it at once. */
+  async getForUpdate(id: number): Promise<TelegramUpdate | undefined> {
+    const row = await this.select().where('id', '=', id).forUpdate().executeTakeFirst();
+    return row && parsed(row);
+  }
+
+  markProcessed(id: number, error: string | null = null): Promise<unknown> {
+    return this.db
+      .updateTable('telegramUpdates')
+      .set({ processedAt: sql`now()`, error })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Keeps why processing gave up, on the update and in its channel's health view. */
+  async recordError(id: number, error: string): Promise<void> {
+    const row = await this.db
+      .updateTable('telegramUpdates')
+      .set({ error })
+      .where('id', '=', id)
+      .returning('channelId')
+      .executeTakeFirst();
+    if (!row) return;
+    await this.db
+      .updateTable('channels')
+      .set({ lastError: `processing update ${id}: ${error}`, lastErrorAt: sql`now()` })
+      .where('id', '=', row.channelId)
+      .execute();
+  }
+
+  /** Every stored update of a channel, oldest first (tests and diagnostics). */
+  async listByChannel(channelId: string): Promise<TelegramUpdate[]> {
+    const rows = await this.select().where('channelId', '=', channelId).orderBy('updateId').execute();
+    return rows.map(parsed);
+  }
+
+  // The payload travels as text: CamelCasePlugin would rename Telegram's snake_case keys inside a jsonb value.
+  private select() {
+    return this.db
+      .selectFrom('telegramUpdates')
+      .select(['id', 'channelId', 'updateId', 'receivedAt', 'processedAt', 'error'])
+      .select(sql<string>`payload::text`.as('payloadText'));
+  }
+}
+
+function parsed({
+  payloadText,
+  ...row
+}: Omit<TelegramUpdate, 'payload'> & { payloadText: string }): TelegramUpdate {
+  return { ...row, payload: JSON.parse(payloadText) };
+}
