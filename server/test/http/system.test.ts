@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../src/http/input-guard.ts';
+import { eventually } from '../support/eventually.ts';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.ts';
 
 let app: TestApp;
@@ -52,9 +53,11 @@ describe('health and metrics', () => {
 
   it('counts jobs run by this process with their durations', async () => {
     await app.services.system.queueProbes('metrics-probe', 2);
-    for (let i = 0; i < 100 && (await app.services.system.probeRuns('metrics-probe')).length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(
+      async () => (await app.services.system.probeRuns('metrics-probe')).length >= 2,
+      15_000,
+      'two probe runs',
+    );
     const res = await app.http!.inject({ method: 'GET', url: '/metrics' });
     expect(res.body).toMatch(/switchboard_jobs_total\{task="system.probe",outcome="success"\} [2-9]/);
     expect(res.body).toMatch(/switchboard_job_duration_seconds_count\{task="system.probe"\} [2-9]/);

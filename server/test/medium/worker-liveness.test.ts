@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let app: TestApp;
@@ -9,15 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.stop();
 });
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('worker liveness', () => {
   it('runs a job again when the worker process that locked it stopped heartbeating', async () => {
@@ -34,10 +26,14 @@ describe('worker liveness', () => {
     await sql`insert into worker_processes (id, worker_ids, hostname, pid, heartbeat_at)
               values (gen_random_uuid(), '{worker-dead}', 'gone', 1, now() - interval '1 hour')`.execute(db);
 
-    const runs = await waitFor(async () => {
-      const r = await app.services.system.probeRuns('orphan');
-      return r.length > 0 ? r : undefined;
-    }, 'the orphaned job to run');
+    const runs = await eventually(
+      async () => {
+        const r = await app.services.system.probeRuns('orphan');
+        return r.length > 0 ? r : undefined;
+      },
+      20_000,
+      'the orphaned job to run',
+    );
     expect(runs).toEqual([{ jobId: String(jobId), processId: process.pid }]);
     const left = await sql<{
       n: number;

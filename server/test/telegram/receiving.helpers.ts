@@ -100,17 +100,7 @@ export function tgUser(over: Partial<TgUser> = {}): TgUser {
     ...over,
   };
 }
-
-/** Waits until `check` returns a value other than undefined/false, or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '../support/eventually.ts';
 
 /** The contact behind a Telegram user id on a channel, with its identity. */
 export async function contactOf(app: TestApp, channelId: string, userId: number) {
