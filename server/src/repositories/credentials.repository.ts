@@ -20,22 +20,28 @@ export class CredentialsRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** The live session's user for a token hash; also slides `last_used_at` (cheap: one indexed update). */
-  async getSessionUser(tokenHash: Buffer): Promise<{ sessionId: string; user: User } | undefined> {
+  /** The live session and its user for a token hash: one indexed read, no write on the request path. */
+  async getSessionUser(
+    tokenHash: Buffer,
+  ): Promise<{ sessionId: string; sessionLastUsedAt: Date; user: User } | undefined> {
     const row = await this.db
-      .updateTable('sessions')
-      .set({ lastUsedAt: sql`now()` })
-      .where('tokenHash', '=', tokenHash)
-      .where('expiresAt', '>', sql<Date>`now()`)
-      .returning(['id', 'userId'])
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.userId')
+      .selectAll('u')
+      .select(['s.id as sessionId', 's.lastUsedAt as sessionLastUsedAt'])
+      .where('s.tokenHash', '=', tokenHash)
+      .where('s.expiresAt', '>', sql<Date>`now()`)
       .executeTakeFirst();
     if (!row) return undefined;
-    const user = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('id', '=', row.userId)
-      .executeTakeFirst();
-    return user ? { sessionId: row.id, user } : undefined;
+    const { sessionId, sessionLastUsedAt, ...user } = row;
+    return { sessionId, sessionLastUsedAt, user };
+  }
+
+  /** Marks a session used and its user seen, in one statement (callers do it at most once a minute). */
+  async touchSession(sessionId: string, userId: string): Promise<void> {
+    await sql`
+      with s as (update sessions set last_used_at = now() where id = ${sessionId})
+      update users set last_seen_at = now() where id = ${userId}`.execute(this.db);
   }
 
   async deleteSession(id: string): Promise<void> {

@@ -64,18 +64,6 @@ export class UsersRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Last-seen is informative: at most one write per minute per user. */
-  async touchLastSeen(id: string): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ lastSeenAt: sql`now()` })
-      .where('id', '=', id)
-      .where((eb) =>
-        eb.or([eb('lastSeenAt', 'is', null), eb('lastSeenAt', '<', sql<Date>`now() - interval '1 minute'`)]),
-      )
-      .execute();
-  }
-
   /** Serialises first-owner creation (bootstrap and setup) across processes until the transaction ends. */
   async lockFirstOwnerCreation(): Promise<void> {
     await sql`select pg_advisory_xact_lock(7246118302)`.execute(this.db);

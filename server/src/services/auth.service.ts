@@ -96,13 +96,14 @@ export class AuthService {
   async startSession(user: User, ip?: string, userAgent?: string) {
     const token = newToken(SESSION_PREFIX);
     const expiresAt = new Date(this.ctx.clock.now().getTime() + this.ctx.config.sessionTtlHours * 3600_000);
-    await this.ctx.repos.credentials.createSession({
+    const session = await this.ctx.repos.credentials.createSession({
       userId: user.id,
       tokenHash: hashToken(token),
       expiresAt,
       ip,
       userAgent,
     });
+    await this.ctx.repos.credentials.touchSession(session.id, user.id);
     return { token, expiresAt, user };
   }
 
@@ -112,7 +113,7 @@ export class AuthService {
 
   /** Resolves a bearer token (session or API key) to a principal, or null when it is unknown, expired or revoked. */
   async authenticate(bearer: string): Promise<Principal | null> {
-    const { credentials, users } = this.ctx.repos;
+    const { credentials } = this.ctx.repos;
     if (bearer.startsWith(`${API_KEY_PREFIX}_`)) {
       const key = await credentials.getLiveApiKey(hashToken(bearer));
       if (!key) return null;
@@ -127,7 +128,10 @@ export class AuthService {
     }
     const s = await credentials.getSessionUser(hashToken(bearer));
     if (!s?.user.active) return null;
-    void users.touchLastSeen(s.user.id).catch(() => undefined);
+    // Last-used and last-seen are informative: refresh them at most once a minute, off the request's critical path.
+    if (this.ctx.clock.now().getTime() - new Date(s.sessionLastUsedAt).getTime() > 60_000) {
+      void credentials.touchSession(s.sessionId, s.user.id).catch(() => undefined);
+    }
     return {
       kind: 'user',
       id: s.user.id,

@@ -44,6 +44,17 @@ describe('auth', () => {
     expect(wrong.json().error.message).toBe(unknown.json().error.message);
   });
 
+  it('records when a user was last seen from the moment they sign in', async () => {
+    const { user } = await app.userWithRole('agent');
+    const owner = await app.userWithRole('owner');
+    const res = await app.http!.inject({
+      method: 'GET',
+      url: `/api/v1/users/${user.id}`,
+      headers: bearer(owner.token),
+    });
+    expect(res.json().lastSeenAt).not.toBeNull();
+  });
+
   it('ends the session on logout', async () => {
     const { token } = await app.userWithRole('readonly');
     expect(
