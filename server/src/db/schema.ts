@@ -147,7 +147,97 @@ export interface ContactChannelsTable {
   reachable: Generated<boolean>;
   lastError: string | null;
   lastSeenAt: NullableTimestamp;
+  /** Flood guard: start of the current one-minute window and the messages counted in it. */
+  floodWindowStart: NullableTimestamp;
+  floodCount: Generated<number>;
+  /** When the identity was last flagged for flooding (more than 20 messages a minute). */
+  flaggedAt: NullableTimestamp;
   createdAt: CreatedAt;
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+
+/** One chat on one channel: a private chat with a contact, or a group (contactId null, members are contacts). */
+export interface ConversationsTable {
+  id: Generated<string>;
+  displayId: Generated<number>;
+  channelId: string;
+  contactId: string | null;
+  chatExternalId: string;
+  chatKind: 'private' | 'group';
+  title: string | null;
+  status: Generated<ConversationStatus>;
+  lastActivityAt: CreatedAt;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export type MessageType = 'incoming' | 'outgoing' | 'note' | 'activity';
+export type SenderType = 'contact' | 'user' | 'bot' | 'system';
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface MessagesTable {
+  id: Generated<string>;
+  conversationId: string;
+  messageType: MessageType;
+  senderType: SenderType;
+  senderContactId: string | null;
+  senderUserId: string | null;
+  /** The platform's message id; unique per conversation. */
+  sourceId: string | null;
+  content: string | null;
+  contentAttributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  replyToId: string | null;
+  editedAt: NullableTimestamp;
+  editHistory: ColumnType<unknown[], string | undefined, string>;
+  deliveryStatus: DeliveryStatus | null;
+  deliveryError: string | null;
+  priority: Generated<'interactive' | 'bulk'>;
+  throttled: Generated<boolean>;
+  sentAt: NullableTimestamp;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export type AttachmentKindColumn =
+  | 'photo'
+  | 'document'
+  | 'video'
+  | 'voice'
+  | 'audio'
+  | 'sticker'
+  | 'animation';
+export type StorageStatus = 'pending' | 'stored' | 'too_big' | 'failed';
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  messageId: string | null;
+  kind: AttachmentKindColumn;
+  fileName: string | null;
+  mimeType: string | null;
+  size: ColumnType<number | null, number | null | undefined, number | null>;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+  externalFileId: string | null;
+  externalUniqueId: string | null;
+  storageStatus: Generated<StorageStatus>;
+  storageKey: string | null;
+  error: string | null;
+  createdAt: CreatedAt;
+}
+
+export type AttemptOutcome = 'sent' | 'rejected' | 'unavailable' | 'rate_limited' | 'unreachable';
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  messageId: string;
+  attempt: number;
+  outcome: AttemptOutcome;
+  errorCode: number | null;
+  description: string | null;
+  startedAt: Timestamp;
+  finishedAt: CreatedAt;
 }
 
 /** A Telegram update as received (webhook or getUpdates), stored once per (channel, update_id). */
@@ -207,6 +297,10 @@ export interface Database {
   contactImportChunks: ContactImportChunksTable;
   contactImportErrors: ContactImportErrorsTable;
   telegramUpdates: TelegramUpdatesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  deliveryAttempts: DeliveryAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -218,3 +312,7 @@ export type ContactImport = Selectable<ContactImportsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type Channel = Selectable<ChannelsTable>;
 export type TelegramUpdate = Selectable<TelegramUpdatesTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
+export type Attachment = Selectable<AttachmentsTable>;
+export type DeliveryAttempt = Selectable<DeliveryAttemptsTable>;
