@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Logger as GraphileLogger, type Runner, run as runWorker } from 'graphile-worker';
 import type { Logger } from 'pino';
 import { type PollingOptions, TelegramPolling } from './channels/telegram/telegram.polling.ts';
@@ -6,6 +7,7 @@ import { createDatabase } from './db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { buildHttp, type Http } from './http/server.ts';
+import { cronItems } from './jobs/cron.ts';
 import { taskList } from './jobs/handlers.ts';
 import { type LivenessOptions, WorkerLiveness } from './jobs/worker-liveness.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
@@ -16,6 +18,7 @@ import { repositories } from './repositories/index.ts';
 import { loadSecretKey } from './secret-key.ts';
 import type { LoginThrottle } from './services/auth.service.ts';
 import { createServices, type Services } from './services/index.ts';
+import { LocalFileStorage } from './storage/local-file-storage.ts';
 
 /** `start` runs everything; `api` serves HTTP and realtime; `worker` runs jobs. */
 export type ProcessRole = 'start' | 'api' | 'worker';
@@ -71,16 +74,20 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     await migrate(pool, log);
     const secretBox = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir, log));
     await checkSecretKey(secretBox, db);
+    const repos = repositories(db);
+    const metrics = createMetrics(pool, repos.channelHealth, log);
     const services = createServices({
       db,
-      repos: repositories(db),
+      repos,
       log,
       config,
       clock: opts.clock ?? systemClock,
       secretBox,
+      // Attachment bytes under DATA_DIR/files; api and worker processes must share this directory (docs/architecture.md).
+      storage: new LocalFileStorage(path.join(config.dataDir, 'files')),
       loginThrottle: opts.loginThrottle,
+      sendMetrics: metrics.send,
     });
-    const metrics = createMetrics(pool);
 
     let runner: Runner | null = null;
     let telegramPolling: TelegramPolling | null = null;
@@ -94,8 +101,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
         noHandleSignals: true,
         pollInterval: opts.pollIntervalMs ?? 2000,
         logger: workerLogger(log),
-        // Schedules come from code (later issues), not from a crontab file in the working directory.
-        crontab: '',
+        // Schedules come from code (jobs/cron.ts), not from a crontab file in the working directory.
+        parsedCronItems: cronItems(),
       });
       await liveness.start();
       cleanups.unshift(
@@ -121,6 +128,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       address = await http.listen({ port: config.port, host: config.host });
       if (!opts.skipBootstrap) await announceLogin(services, config, log);
     }
+    // First to stop: sends waiting for a rate-limit slot give up (their jobs retry later) instead of holding up shutdown.
+    cleanups.unshift(async () => services.telegramLimiter.stop());
     return { config, services, http, hub, runner, telegramPolling, databaseUrl, address, stop };
   } catch (err) {
     await stop();

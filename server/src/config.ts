@@ -23,6 +23,8 @@ export interface Config {
   trustProxy: boolean;
   /** Telegram Bot API root (TELEGRAM_API_ROOT): api.telegram.org, a local Bot API server, or the tests' fake. */
   telegramApiRoot: string;
+  /** Extra spacing of Telegram send slots, in percent (TELEGRAM_RATE_HEADROOM_PERCENT): absorbs network jitter. */
+  telegramRateHeadroomPercent: number;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365),
     trustProxy: bool('TRUST_PROXY', false),
     telegramApiRoot,
+    telegramRateHeadroomPercent: int('TELEGRAM_RATE_HEADROOM_PERCENT', 1, 0, 50),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

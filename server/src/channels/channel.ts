@@ -201,6 +201,21 @@ export interface SendResult {
   externalIds: string[];
 }
 
+/**
+ * Per-part progress of a send that takes several platform calls (split text, caption overflow, albums), so a retry after a
+ * crash or a failure resumes after the parts already delivered instead of sending them again.
+ */
+export interface SendProgress {
+  /** Message ids of the parts an earlier run delivered, one array per part in order; those parts are skipped. */
+  delivered?: string[][];
+  /** Called before a part's rate-limit slot is asked for and its request sent: from here the part is in doubt. */
+  beforePart?(index: number, total: number): Promise<void>;
+  /** Called when the platform accepted a part, with the ids it created. */
+  afterPart?(index: number, ids: string[], total: number): Promise<void>;
+  /** Called on each rate-limit refusal (the bot is paused and the same part retried): recorded, not a failure. */
+  onRateLimited?(info: { retryAfterSeconds: number; description: string }): Promise<void>;
+}
+
 /** A message we sent earlier, as the platform knows it. */
 export interface SentMessageRef {
   chatExternalId: string;
@@ -212,8 +227,8 @@ export interface SentMessageRef {
  * or ChannelUnavailableError (retry later) and nothing else on platform failures.
  */
 export interface ChannelAdapter {
-  /** Sends a message; splits it when the platform's limits require. */
-  send(msg: OutgoingMessage): Promise<SendResult>;
+  /** Sends a message; splits it when the platform's limits require, reporting each part through `progress`. */
+  send(msg: OutgoingMessage, progress?: SendProgress): Promise<SendResult>;
   /** Replaces the text and inline buttons of a message we sent. */
   edit(ref: SentMessageRef, change: { html: string; buttons?: OutgoingButtons }): Promise<void>;
   /** Deletes a message we sent. */

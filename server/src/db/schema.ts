@@ -240,6 +240,18 @@ export interface DeliveryAttemptsTable {
   finishedAt: CreatedAt;
 }
 
+/** A tap on a callback button (0008), recorded once per platform tap id and routed by data prefix. */
+export interface ButtonTapsTable {
+  id: Generated<string>;
+  channelId: string;
+  contactId: string | null;
+  conversationId: string | null;
+  messageSourceId: string | null;
+  externalId: string;
+  data: string | null;
+  receivedAt: CreatedAt;
+}
+
 /** A Telegram update as received (webhook or getUpdates), stored once per (channel, update_id). */
 export interface TelegramUpdatesTable {
   id: Generated<number>;
@@ -282,6 +294,52 @@ export interface ContactImportErrorsTable {
   reason: string;
 }
 
+/** Event names, stored once (contact_events refers to them by id). */
+export interface EventNamesTable {
+  id: Generated<number>;
+  name: string;
+}
+
+/** One thing a contact did in the business's own systems (purchase, lesson_completed, …). */
+export interface ContactEventsTable {
+  id: Generated<string>;
+  contactId: string;
+  nameId: number;
+  occurredAt: Timestamp;
+  properties: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  idempotencyKey: string | null;
+  createdAt: CreatedAt;
+}
+
+/** A saved contact filter; builtIn is the key of a segment shipped with the product (never deleted). */
+export interface SegmentsTable {
+  id: Generated<string>;
+  name: string;
+  description: string | null;
+  filter: ColumnType<unknown, string, string>;
+  builtIn: string | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+/** A message template (0010): LiquidJS bodies, per-language variants, buttons; see services/templates. */
+export interface TemplatesTable {
+  id: Generated<string>;
+  key: string | null;
+  name: string;
+  format: 'telegram_html' | 'email_html' | 'text';
+  body: string;
+  variants: ColumnType<Record<string, string>, string | undefined, string>;
+  buttons: ColumnType<unknown[], string | undefined, string>;
+  attachmentId: string | null;
+  sampleData: ColumnType<Record<string, unknown>, string | undefined, string>;
+  builtIn: Generated<boolean>;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -301,6 +359,11 @@ export interface Database {
   messages: MessagesTable;
   attachments: AttachmentsTable;
   deliveryAttempts: DeliveryAttemptsTable;
+  templates: TemplatesTable;
+  eventNames: EventNamesTable;
+  contactEvents: ContactEventsTable;
+  segments: SegmentsTable;
+  buttonTaps: ButtonTapsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -316,3 +379,7 @@ export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;
 export type Attachment = Selectable<AttachmentsTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptsTable>;
+export type ContactEvent = Selectable<ContactEventsTable>;
+export type Segment = Selectable<SegmentsTable>;
+export type ButtonTap = Selectable<ButtonTapsTable>;
+export type TemplateRow = Selectable<TemplatesTable>;

@@ -8,6 +8,11 @@ const STATUS: Record<string, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  // An attachment whose bytes cannot be served (services/files.service.ts): each reason its own code.
+  file_not_downloaded: 404,
+  file_too_big: 404,
+  file_download_failed: 404,
+  file_missing: 404,
   too_many_requests: 429,
   // A channel's platform (Telegram) could not be reached or answered 5xx/429: ours is fine, try again.
   channel_unavailable: 503,
@@ -18,6 +23,7 @@ const UNIQUE_FIELDS: Record<string, string> = {
   users_email_key: '/email',
   contacts_external_id_key: '/externalId',
   channels_type_external_id_key: '/token',
+  templates_key_key: '/key',
 };
 
 type AjvError = { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> };

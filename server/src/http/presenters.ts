@@ -1,4 +1,5 @@
 import type { ApiKey, AuditEntry, Contact, ContactImport, User } from '../db/schema.ts';
+import type { ChannelHealth } from '../services/channel-health.service.ts';
 import type { ChannelView } from '../services/channels.service.ts';
 
 /** API shapes: what leaves the server. Secrets and hashes never appear here. */
@@ -113,5 +114,112 @@ export function presentChannel(c: ChannelView) {
     },
     createdAt: iso(c.createdAt)!,
     updatedAt: iso(c.updatedAt)!,
+  };
+}
+
+/** The channel health view (GET /api/v1/channels/:id/health). */
+export function presentChannelHealth(h: ChannelHealth) {
+  const { channel: c, updates, webhook, polling, sending } = h;
+  return {
+    channelId: c.id,
+    status: c.status,
+    mode: c.mode,
+    lastUpdateAt: iso(c.lastUpdateAt),
+    lastError: c.lastError,
+    lastErrorAt: iso(c.lastErrorAt),
+    updates: {
+      unprocessed: updates.unprocessed,
+      lastProcessingError: updates.lastProcessingError && {
+        updateId: updates.lastProcessingError.updateId,
+        error: updates.lastProcessingError.error,
+        receivedAt: iso(updates.lastProcessingError.receivedAt)!,
+      },
+    },
+    webhook: webhook && {
+      url: webhook.url,
+      pendingUpdateCount: webhook.pendingUpdateCount,
+      lastErrorDate: iso(webhook.lastErrorDate),
+      lastErrorMessage: webhook.lastErrorMessage,
+      maxConnections: webhook.maxConnections,
+    },
+    webhookInfoError: h.webhookInfoError,
+    polling: polling && {
+      offset: polling.offset,
+      lease: polling.lease && {
+        databasePid: polling.lease.databasePid,
+        applicationName: polling.lease.applicationName,
+        clientAddress: polling.lease.clientAddress,
+        connectedAt: iso(polling.lease.connectedAt),
+      },
+    },
+    sending: {
+      sentLastMinute: sending.sentLastMinute,
+      pausedUntil: iso(sending.pausedUntil),
+      rateLimitPerSecond: sending.rateLimitPerSecond,
+      paidBroadcasts: sending.paidBroadcasts,
+    },
+    checkedAt: iso(h.checkedAt)!,
+  };
+}
+
+/** A contact event (engineer E: events). `id` is a string: event ids are bigints. */
+export function presentEvent(e: {
+  id: string;
+  contactId: string;
+  name: string;
+  occurredAt: Date;
+  properties: Record<string, unknown> | null;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}) {
+  return {
+    id: String(e.id),
+    contactId: e.contactId,
+    name: e.name,
+    occurredAt: iso(e.occurredAt)!,
+    properties: e.properties ?? {},
+    idempotencyKey: e.idempotencyKey,
+    createdAt: iso(e.createdAt)!,
+  };
+}
+
+/** A saved segment; `builtIn` marks the ones shipped with the product (`builtInKey` names which). */
+export function presentSegment(s: {
+  id: string;
+  name: string;
+  description: string | null;
+  filter: unknown;
+  builtIn: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}) {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    filter: s.filter,
+    builtIn: s.builtIn !== null,
+    builtInKey: s.builtIn,
+    createdAt: iso(s.createdAt)!,
+    updatedAt: iso(s.updatedAt)!,
+  };
+}
+
+/** A message template (services/templates). */
+export function presentTemplate(t: import('../db/schema.ts').TemplateRow) {
+  return {
+    id: t.id,
+    key: t.key,
+    name: t.name,
+    format: t.format,
+    body: t.body,
+    variants: t.variants,
+    buttons: t.buttons as import('../services/templates/types.ts').TemplateButton[][],
+    attachmentId: t.attachmentId,
+    sampleData: t.sampleData,
+    builtIn: t.builtIn,
+    version: t.version,
+    createdAt: iso(t.createdAt)!,
+    updatedAt: iso(t.updatedAt)!,
   };
 }

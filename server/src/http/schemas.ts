@@ -11,7 +11,15 @@ export const ErrorBody = Type.Object(
     error: Type.Object({
       code: Type.String(),
       message: Type.String(),
-      details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+      details: Type.Array(
+        Type.Object({
+          path: Type.String(),
+          message: Type.String(),
+          // Set for problems inside a source text (templates): 1-based line and column.
+          line: Type.Optional(Type.Integer()),
+          column: Type.Optional(Type.Integer()),
+        }),
+      ),
     }),
   },
   { $id: 'Error' },

@@ -13,15 +13,21 @@ import { registerAuth } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { guardInput } from './input-guard.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
+import { attachmentRoutes } from './routes/attachments.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
 import { contactRoutes } from './routes/contacts.routes.ts';
+import { conversationMessageRoutes } from './routes/conversation-messages.routes.ts';
+import { conversationRoutes } from './routes/conversations.routes.ts';
+import { eventRoutes } from './routes/events.routes.ts';
 import { importRoutes } from './routes/imports.routes.ts';
 import { realtimeRoutes } from './routes/realtime.routes.ts';
+import { segmentRoutes } from './routes/segments.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
+import { templateRoutes } from './routes/templates.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { ErrorBody } from './schemas.ts';
 import { sharedSerializers } from './serializers.ts';
@@ -112,10 +118,16 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     settingsRoutes,
     auditRoutes,
     contactRoutes,
+    eventRoutes,
+    segmentRoutes,
+    conversationRoutes,
+    conversationMessageRoutes,
+    attachmentRoutes,
     importRoutes,
     channelRoutes,
     telegramWebhookRoutes,
     realtimeRoutes,
+    templateRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));
   }

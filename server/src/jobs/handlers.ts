@@ -18,6 +18,22 @@ export function jobHandlers(services: Services): Handlers {
     'telegram.webhook_sync': async ({ channelId }) => {
       await services.telegramWebhooks.sync(channelId);
     },
+    'telegram.rate_prune': async () => {
+      await services.telegramRate.prune();
+    },
+    'messages.send': async ({ messageId }, helpers) => {
+      await services.outbound.send(messageId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'files.download': async ({ attachmentId }, helpers) => {
+      await services.files.download(attachmentId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'files.prune_uploads': async () => {
+      await services.files.pruneUnsentUploads();
+    },
     'system.probe': async ({ token }, helpers) => {
       await services.system.recordProbe(token, helpers.job.id);
     },

@@ -6,6 +6,17 @@ export interface JobMap {
   'telegram.update_received': { id: number };
   /** Set or delete a channel's Telegram webhook to match its mode and status. */
   'telegram.webhook_sync': { channelId: string };
+  /** Scheduled every minute (jobs/cron.ts): forget rate-limiter chat rows whose schedule is in the past. */
+  'telegram.rate_prune': { _cron?: { ts: string; backfilled?: boolean } };
+  /**
+   * Fetch an incoming attachment's bytes from its channel into FileStorage (queued by the receive path in the same
+   * transaction as the attachment row, storage_status pending). Handler: engineer B (services.files.download).
+   */
+  'files.download': { attachmentId: string };
+  /** Delete uploads never attached to a message after UNSENT_UPLOAD_TTL_HOURS, rows and bytes (meant hourly, jobs/cron.ts). */
+  'files.prune_uploads': { _cron?: { ts: string; backfilled?: boolean } };
+  /** Deliver one queued outgoing message (services/outbound.service.ts); queued per conversation, in order. */
+  'messages.send': { messageId: string };
   /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
   'system.probe': { token: string };
 }

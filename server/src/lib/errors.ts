@@ -2,6 +2,9 @@
 export interface FieldProblem {
   path: string;
   message: string;
+  /** Where in a source text (a template) the problem is, 1-based. */
+  line?: number;
+  column?: number;
 }
 
 /** Base of errors that services throw on purpose; the HTTP error handler maps each to a status once. */

@@ -6,6 +6,14 @@ export interface RealtimeEventMap {
   'contact.updated': { contact: Record<string, unknown> };
   'contact.deleted': { id: string };
   'import.progressed': { import: Record<string, unknown> };
+  /** Conversations room: a chat got its (first or next) conversation, or a conversation changed (activity, title, chat id). */
+  'conversation.created': { conversation: Record<string, unknown> };
+  'conversation.updated': { conversation: Record<string, unknown> };
+  /** A group's duplicate conversation merged into the one holding its history (after a chat migration). */
+  'conversation.deleted': { id: string; mergedInto: string };
+  /** A message stored in, or changed in (edit), a conversation; `message` carries its attachments. */
+  'message.created': { conversationId: string; message: Record<string, unknown> };
+  'message.updated': { conversationId: string; message: Record<string, unknown> };
 }
 
 export type RealtimeEventName = keyof RealtimeEventMap;
@@ -21,6 +29,7 @@ export interface RealtimeMessage<K extends RealtimeEventName = RealtimeEventName
 export const ROOM_PERMISSIONS: Record<string, Permission> = {
   contacts: 'contacts:read',
   imports: 'contacts:read',
+  conversations: 'conversations:read',
 };
 
 /** The permission that guards a room, or null for an unknown room. */

@@ -51,4 +51,26 @@ export class IdentitiesRepository {
       .where('id', '=', id)
       .execute();
   }
+
+  /** The flood-guard counter of an identity (call after findForUpdate: the row is locked). */
+  floodState(id: string): Promise<{ windowStart: Date | null; count: number }> {
+    return this.db
+      .selectFrom('contactChannels')
+      .select(['floodWindowStart as windowStart', 'floodCount as count'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Stores the flood-guard counter; `flag` also records when the identity was flagged for flooding. */
+  setFloodState(id: string, state: { windowStart: Date; count: number }, flag: boolean): Promise<unknown> {
+    return this.db
+      .updateTable('contactChannels')
+      .set({
+        floodWindowStart: state.windowStart,
+        floodCount: state.count,
+        ...(flag ? { flaggedAt: sql`now()` } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
 }

@@ -1,32 +1,52 @@
 import type { DbOrTx } from '../db/database.ts';
+import { AttachmentsRepository } from './attachments.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { ButtonTapsRepository } from './button-taps.repository.ts';
+import { ChannelHealthRepository } from './channel-health.repository.ts';
 import { ChannelsRepository } from './channels.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
+import { ConversationsRepository } from './conversations.repository.ts';
 import { CredentialsRepository } from './credentials.repository.ts';
+import { DeliveriesRepository } from './deliveries.repository.ts';
+import { EventsRepository } from './events.repository.ts';
 import { IdentitiesRepository } from './identities.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
 import { JobsRepository } from './jobs.repository.ts';
+import { MessagesRepository } from './messages.repository.ts';
 import { RealtimeRepository } from './realtime.repository.ts';
+import { SegmentsRepository } from './segments.repository.ts';
 import { SettingsRepository } from './settings.repository.ts';
 import { SystemRepository } from './system.repository.ts';
+import { TelegramRateRepository } from './telegram-rate.repository.ts';
 import { TelegramUpdatesRepository } from './telegram-updates.repository.ts';
+import { TemplatesRepository } from './templates.repository.ts';
 import { UsersRepository } from './users.repository.ts';
 import { WorkerProcessesRepository } from './worker-processes.repository.ts';
 
 /** Every repository bound to one connection or transaction. Cheap: they hold only the handle. */
 export function repositories(db: DbOrTx) {
   return {
+    attachments: new AttachmentsRepository(db),
     audit: new AuditRepository(db),
+    buttonTaps: new ButtonTapsRepository(db),
+    channelHealth: new ChannelHealthRepository(db),
     channels: new ChannelsRepository(db),
     contacts: new ContactsRepository(db),
+    conversations: new ConversationsRepository(db),
+    deliveries: new DeliveriesRepository(db),
     credentials: new CredentialsRepository(db),
+    events: new EventsRepository(db),
     identities: new IdentitiesRepository(db),
     imports: new ImportsRepository(db),
     jobs: new JobsRepository(db),
+    messages: new MessagesRepository(db),
     realtime: new RealtimeRepository(db),
+    segments: new SegmentsRepository(db),
     settings: new SettingsRepository(db),
     system: new SystemRepository(db),
+    telegramRate: new TelegramRateRepository(db),
     telegramUpdates: new TelegramUpdatesRepository(db),
+    templates: new TemplatesRepository(db),
     users: new UsersRepository(db),
     workerProcesses: new WorkerProcessesRepository(db),
   };

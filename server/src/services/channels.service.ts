@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { UserFromGetMe } from 'grammy/types';
 import { ChannelRejectedError, ChannelUnavailableError } from '../channels/errors.ts';
 import { callTelegram, telegramApi, tokenHint } from '../channels/telegram/telegram.client.ts';
+import { checkTelegramSettings } from '../channels/telegram/telegram.settings.ts';
 import type { Channel, ChannelMode, ChannelStatus } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
@@ -50,6 +51,7 @@ export class ChannelsService {
     const apiRoot = input.apiRoot ?? null;
     const mode = input.mode ?? this.defaultMode();
     this.checkMode(mode, apiRoot);
+    if (input.settings !== undefined) checkSettings(input.settings);
     const bot = await this.getMe(input.token, apiRoot);
     const row = await inTransaction(this.ctx, async (r) => {
       const existing = await r.channels.findByExternalId('telegram', String(bot.id));
@@ -101,6 +103,8 @@ export class ChannelsService {
     const apiRoot = input.apiRoot !== undefined ? input.apiRoot : current.apiRoot;
     if (input.mode !== undefined || input.apiRoot !== undefined)
       this.checkMode(input.mode ?? current.mode ?? this.defaultMode(), apiRoot);
+    // Checked before getMe: a bad setting should not cost a Telegram round trip.
+    if (input.settings !== undefined) checkSettings(input.settings);
     const patch: ChannelWrite = {};
     if (input.token !== undefined || input.apiRoot !== undefined) {
       // Checked outside the transaction: a slow Telegram must not hold a row lock.
@@ -234,6 +238,16 @@ export class ChannelsService {
   private view(row: Channel): ChannelView {
     return { ...row, tokenHint: row.secretSealed ? tokenHint(this.tokenOf(row)) : null };
   }
+}
+
+/** Known keys with valid values only (see telegram.settings.ts); `settings` is replaced whole, so it is checked whole. */
+function checkSettings(settings: Record<string, unknown>): void {
+  const problems = checkTelegramSettings(settings);
+  if (problems.length > 0)
+    throw new ValidationError(
+      `Invalid channel settings: ${problems.map((p) => `${p.path.slice('/settings/'.length)} ${p.message}`).join('; ')}`,
+      problems,
+    );
 }
 
 /** One pending sync per channel: a burst of changes ends in one call with the final state. */

@@ -3,7 +3,9 @@ import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
+import type { SendMetrics } from '../lib/send-metrics.ts';
 import { type Repos, repositories } from '../repositories/index.ts';
+import type { FileStorage } from '../storage/file-storage.ts';
 import type { LoginThrottle } from './auth.service.ts';
 
 /** What every service needs; built once in app.ts. */
@@ -16,6 +18,10 @@ export interface ServiceContext {
   secretBox: SecretBox;
   /** Overrides of the failed-login throttle (tests make it fast). */
   loginThrottle?: Partial<LoginThrottle>;
+  /** Delivery-attempt and 429-pause counters (lib/metrics.ts); absent outside the app (use `noSendMetrics`). */
+  sendMetrics?: SendMetrics;
+  /** Where attachment bytes live (storage/); the send path uploads from it. Absent: attachments cannot be sent. */
+  storage?: FileStorage;
 }
 
 /** Runs `fn` in one transaction with repositories bound to it; jobs and realtime events queued inside commit with it. */

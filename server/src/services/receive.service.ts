@@ -1,56 +1,121 @@
-import type { IncomingEvent, SenderRef } from '../channels/channel.ts';
-import type { Contact } from '../db/schema.ts';
+import type { IncomingCallbackEvent, IncomingEvent, SenderRef } from '../channels/channel.ts';
+import type { Contact, Conversation, Message } from '../db/schema.ts';
 import type { ContactFields } from '../repositories/contacts.repository.ts';
 import type { Identity } from '../repositories/identities.repository.ts';
 import type { Repos } from '../repositories/index.ts';
+import type { CallbackAnswer, CallbackRouter } from './callback-router.ts';
+import { migrateChat, recordEdit, recordMessage } from './conversation-recorder.ts';
 
-/** What receiving one event did to the person behind it; null when the event names no person we keep. */
+/**
+ * What receiving one event did, channel-neutral; null when the event names no person we keep (bots, chat migrations,
+ * group membership changes). This is the seam for what reacts to incoming messages (auto-replies, automations, CSAT):
+ * hook after `apply`, and act on a new message only when `created && !throttled && !edited`.
+ */
 export interface ReceiveResult {
   contact: Contact;
   identity: Identity;
   createdContact: boolean;
+  /** The conversation the message (or the tapped button's message) belongs to, when there is one. */
+  conversation: Conversation | null;
+  /** The stored message: new, edited, or the one stored earlier (redelivery). */
+  message: Message | null;
+  /** True when this event stored a new message row. */
+  created: boolean;
+  /** True for an edit (of a stored message, or of one never seen, stored new and marked edited). */
+  edited: boolean;
+  /** The sender is flooding (flood-guard.ts): the message is stored, but automations must not react to it. */
+  throttled: boolean;
+  /** For button taps: what to show the person (empty when no owner answered). */
+  callbackAnswer?: CallbackAnswer;
 }
 
 /**
  * The channel-neutral step from a mapped event to our records: finds or creates the contact and its identity,
- * refreshes the profile, applies /start (source, re-subscribe) and blocked/unblocked.
- * It runs inside the caller's transaction (`r`), so the update is marked processed with exactly these writes.
- * Seam for the inbox issue: storing the message in a conversation goes after `identify`, using the result.
+ * refreshes the profile, applies /start (source, re-subscribe) and blocked/unblocked, records messages in
+ * conversations (conversation-recorder.ts), follows chat migrations, and records and routes button taps.
+ * It runs inside the caller's transaction (`r`), so the update is marked processed with exactly these writes,
+ * and the realtime events published here go out when it commits.
  */
 export class ReceiveService {
+  constructor(private readonly callbacks: CallbackRouter) {}
+
   async apply(r: Repos, channelId: string, event: IncomingEvent): Promise<ReceiveResult | null> {
     switch (event.type) {
       case 'message':
       case 'message_edited': {
         if (event.sender.isBot) return null;
-        const result = await this.identify(r, channelId, event.sender, event.sentAt, {
+        const person = await this.identify(r, channelId, event.sender, event.sentAt, {
           start: event.type === 'message' && event.isStart === true,
           startPayload: event.type === 'message' ? event.startPayload : undefined,
         });
-        return this.publish(r, result);
+        await this.publish(r, person);
+        const recorded =
+          event.type === 'message'
+            ? await recordMessage(r, channelId, event, person)
+            : await recordEdit(r, channelId, event, person);
+        return { ...person, ...recorded, edited: event.type === 'message_edited' };
       }
-      case 'callback':
-        return event.sender.isBot
-          ? null
-          : this.publish(r, await this.identify(r, channelId, event.sender, new Date()));
+      case 'callback': {
+        if (event.sender.isBot) return null;
+        const person = await this.identify(r, channelId, event.sender, new Date());
+        await this.publish(r, person);
+        return this.tap(r, channelId, event, person);
+      }
       case 'membership': {
         // In a private chat the actor is the person; in groups, membership changes are about the bot, not them.
         if (event.chat.kind !== 'private' || (event.change !== 'blocked' && event.change !== 'unblocked'))
           return null;
-        const result = await this.identify(r, channelId, event.actor, event.at, { noActivity: true });
+        const person = await this.identify(r, channelId, event.actor, event.at, { noActivity: true });
         const reachable = event.change === 'unblocked';
         await r.identities.setReachable(
-          result.identity.id,
+          person.identity.id,
           reachable,
           reachable ? null : 'blocked by the user',
         );
-        result.identity = { ...result.identity, reachable };
-        return this.publish(r, result);
+        person.identity = { ...person.identity, reachable };
+        await this.publish(r, person);
+        return { ...person, ...NOTHING_RECORDED };
       }
       case 'chat_migrated':
-        // Conversations (the inbox issue) follow the group to its new id; no person is involved.
+        await migrateChat(r, channelId, event.fromChatExternalId, event.toChatExternalId);
         return null;
     }
+  }
+
+  /** Records a button tap (once per tap id) and lets the owner of its data prefix answer it. */
+  private async tap(
+    r: Repos,
+    channelId: string,
+    event: IncomingCallbackEvent,
+    person: Person,
+  ): Promise<ReceiveResult> {
+    const chat = event.chat?.externalId;
+    const message =
+      chat && event.messageId ? await r.messages.findInChat(channelId, chat, event.messageId) : undefined;
+    const conversation = message
+      ? ((await r.conversations.get(message.conversationId)) ?? null)
+      : chat
+        ? ((await r.conversations.findOpenForUpdate(channelId, chat)) ?? null)
+        : null;
+    const tap = await r.buttonTaps.insert({
+      channelId,
+      contactId: person.contact.id,
+      conversationId: conversation?.id ?? null,
+      messageSourceId: event.messageId ?? null,
+      externalId: event.callbackQueryId,
+      data: event.data ?? null,
+    });
+    const callbackAnswer =
+      tap && event.data !== undefined
+        ? await this.callbacks.route(r, {
+            channelId,
+            tap,
+            data: event.data,
+            contact: person.contact,
+            conversation,
+          })
+        : {};
+    return { ...person, ...NOTHING_RECORDED, conversation, message: message ?? null, callbackAnswer };
   }
 
   /** Finds or creates the contact behind a sender and refreshes what the platform says about them. */
@@ -60,7 +125,7 @@ export class ReceiveService {
     sender: SenderRef,
     at: Date,
     opts: { start?: boolean; startPayload?: string; noActivity?: boolean } = {},
-  ): Promise<ReceiveResult> {
+  ): Promise<Person> {
     const profile: ContactFields = { firstName: sender.firstName };
     // Absent fields are not erased: a person hiding their username later should not wipe what an agent saw.
     if (sender.lastName !== undefined) profile.lastName = sender.lastName;
@@ -93,9 +158,19 @@ export class ReceiveService {
     return { contact, identity: existing, createdContact: false };
   }
 
-  private async publish(r: Repos, result: ReceiveResult): Promise<ReceiveResult> {
-    const event = result.createdContact ? 'contact.created' : 'contact.updated';
-    await r.realtime.publish('contacts', event, { contact: result.contact as never });
-    return result;
+  private async publish(r: Repos, person: Person): Promise<void> {
+    const event = person.createdContact ? 'contact.created' : 'contact.updated';
+    await r.realtime.publish('contacts', event, { contact: person.contact as never });
   }
 }
+
+/** The person behind an event, as identify() found or created them. */
+type Person = Pick<ReceiveResult, 'contact' | 'identity' | 'createdContact'>;
+
+const NOTHING_RECORDED = {
+  conversation: null,
+  message: null,
+  created: false,
+  edited: false,
+  throttled: false,
+} as const;

@@ -31,6 +31,12 @@ export const SETTINGS: Record<string, SettingDefinition> = {
     validate: (v) =>
       typeof v === 'string' && isTimezone(v) ? null : 'must be an IANA time zone such as Europe/Moscow',
   },
+  events_create_unknown_contacts: {
+    default: true,
+    description:
+      'An event for an unknown contact externalId creates the contact (else the event is refused with 404)',
+    validate: (v) => (typeof v === 'boolean' ? null : 'must be true or false'),
+  },
 };
 
 /** The settings with their defaults filled in. */

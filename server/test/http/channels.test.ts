@@ -284,3 +284,62 @@ describe('with an https PUBLIC_URL', () => {
     }
   });
 });
+
+describe('channel settings', () => {
+  const detail = (res: { json(): { error: { details: Array<{ path: string; message: string }> } } }) =>
+    res.json().error.details[0]!;
+
+  it('accepts rateLimitPerSecond within 1..30 and up to 1000 with paidBroadcasts, and returns them', async () => {
+    const res = await create({ name: 'Rated', token: newBot().token, settings: { rateLimitPerSecond: 20 } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().settings).toEqual({ rateLimitPerSecond: 20 });
+    const paid = await api('PATCH', `/api/v1/channels/${res.json().id}`, {
+      settings: { rateLimitPerSecond: 1000, paidBroadcasts: true },
+    });
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json().settings).toEqual({ rateLimitPerSecond: 1000, paidBroadcasts: true });
+  });
+
+  it('refuses more than 30/s without paidBroadcasts with a 400 naming the field and the reason, on create and update', async () => {
+    const bot = newBot();
+    const refused = await create({ name: 'Fast', token: bot.token, settings: { rateLimitPerSecond: 100 } });
+    expect(refused.statusCode).toBe(400);
+    expect(detail(refused)).toEqual({
+      path: '/settings/rateLimitPerSecond',
+      message: expect.stringContaining('paidBroadcasts'),
+    });
+    // Nothing was created: the same bot connects fine afterwards.
+    const { id } = (await create({ name: 'Fast', token: bot.token })).json();
+    const patch = await api('PATCH', `/api/v1/channels/${id}`, {
+      settings: { rateLimitPerSecond: 31, paidBroadcasts: false },
+    });
+    expect(patch.statusCode).toBe(400);
+    expect(detail(patch).path).toBe('/settings/rateLimitPerSecond');
+    expect((await api('GET', `/api/v1/channels/${id}`)).json().settings).toEqual({});
+  });
+
+  it('refuses more than 1000/s, fractions, zero and a non-boolean paidBroadcasts', async () => {
+    const { id } = (await create({ name: 'Checked', token: newBot().token })).json();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ rateLimitPerSecond: 1001, paidBroadcasts: true }, '/settings/rateLimitPerSecond'],
+      [{ rateLimitPerSecond: 2.5 }, '/settings/rateLimitPerSecond'],
+      [{ rateLimitPerSecond: 0 }, '/settings/rateLimitPerSecond'],
+      [{ paidBroadcasts: 'yes' }, '/settings/paidBroadcasts'],
+    ];
+    for (const [settings, path] of cases) {
+      const res = await api('PATCH', `/api/v1/channels/${id}`, { settings });
+      expect(res.statusCode, JSON.stringify(settings)).toBe(400);
+      expect(detail(res).path).toBe(path);
+    }
+  });
+
+  it('refuses an unknown key with a 400 naming it', async () => {
+    const res = await create({ name: 'Typo', token: newBot().token, settings: { rateLimit: 10 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('rateLimit');
+    expect(detail(res)).toEqual({
+      path: '/settings/rateLimit',
+      message: expect.stringMatching(/unknown setting/),
+    });
+  });
+});

@@ -28,6 +28,12 @@ export interface AcquireRequest {
   readonly signal?: AbortSignal;
 }
 
+/** Optional callbacks, so the limiter can feed metrics without knowing about them. */
+export interface LimiterHooks {
+  /** After a 429 pause is stored (`seconds` = retry_after). A throwing hook is ignored: metrics must not break sending. */
+  readonly onPause?: (channelId: string, seconds: number) => void;
+}
+
 /** Thrown when the channel does not exist (deleted while messages were waiting). */
 export class RateChannelMissingError extends Error {
   constructor(channelId: string) {
@@ -60,6 +66,7 @@ export class TelegramLimiter {
   constructor(
     db: Db,
     readonly policy: TelegramRatePolicy = DEFAULT_RATE_POLICY,
+    private readonly hooks: LimiterHooks = {},
   ) {
     this.repo = new TelegramRateRepository(db);
   }
@@ -82,6 +89,11 @@ export class TelegramLimiter {
   async pause(channelId: string, retryAfterSeconds: number): Promise<Date | null> {
     const until = await this.repo.pause(channelId, retryAfterSeconds);
     this.lanes.get(channelId)?.pauseLocally(Date.now() + retryAfterSeconds * 1000);
+    try {
+      this.hooks.onPause?.(channelId, retryAfterSeconds);
+    } catch {
+      // see LimiterHooks.onPause
+    }
     return until;
   }
 

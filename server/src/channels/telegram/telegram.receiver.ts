@@ -1,6 +1,7 @@
 import type { Channel } from '../../db/schema.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import type { Repos } from '../../repositories/index.ts';
+import type { CallbackAnswer } from '../../services/callback-router.ts';
 import type { ChannelsService } from '../../services/channels.service.ts';
 import { inTransaction, type ServiceContext } from '../../services/context.ts';
 import type { ReceiveService } from '../../services/receive.service.ts';
@@ -95,9 +96,9 @@ export class TelegramReceiver {
         const row = await r.telegramUpdates.getForUpdate(rowId);
         if (!row || row.processedAt) return null;
         const event = mapUpdate(row.payload);
-        if (event) await this.receive.apply(r, row.channelId, event);
+        const result = event ? await this.receive.apply(r, row.channelId, event) : null;
         await r.telegramUpdates.markProcessed(rowId);
-        return { event, channelId: row.channelId };
+        return { event, channelId: row.channelId, answer: result?.callbackAnswer };
       });
     let done: Awaited<ReturnType<typeof run>>;
     try {
@@ -108,15 +109,25 @@ export class TelegramReceiver {
       done = await run();
     }
     if (done?.event?.type === 'callback')
-      await this.answerCallback(done.channelId, done.event.callbackQueryId);
+      await this.answerCallback(done.channelId, done.event.callbackQueryId, done.answer ?? {});
   }
 
-  /** Stops the button's spinner. A failure is logged, not retried: Telegram refuses answers older than 15 minutes. */
-  private async answerCallback(channelId: string, callbackQueryId: string): Promise<void> {
+  /**
+   * Stops the button's spinner, showing the owner's answer (toast, or alert) if it gave one.
+   * A failure is logged, not retried: Telegram refuses answers older than 15 minutes.
+   */
+  private async answerCallback(
+    channelId: string,
+    callbackQueryId: string,
+    answer: CallbackAnswer,
+  ): Promise<void> {
     const channel = await this.ctx.repos.channels.get(channelId);
     if (!channel?.secretSealed) return;
+    // Telegram shows at most 200 characters of an answer.
+    const text = answer.text ? answer.text.slice(0, 200) : undefined;
+    const other = text ? { text, ...(answer.showAlert ? { show_alert: true } : {}) } : undefined;
     try {
-      await callTelegram(() => this.api(channel).answerCallbackQuery(callbackQueryId));
+      await callTelegram(() => this.api(channel).answerCallbackQuery(callbackQueryId, other));
     } catch (err) {
       this.ctx.log.warn({ err, channelId }, 'answerCallbackQuery failed');
     }

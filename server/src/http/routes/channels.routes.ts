@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { actor } from '../auth.ts';
-import { presentChannel } from '../presenters.ts';
+import { presentChannel, presentChannelHealth } from '../presenters.ts';
 import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
@@ -16,7 +16,13 @@ const ApiRoot = Type.String({
   maxLength: 500,
   description: 'Bot API root for this bot (e.g. a local Bot API server); default TELEGRAM_API_ROOT',
 });
-const Settings = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 100 });
+// Known keys and their ranges are checked by the service (telegram.settings.ts) so the 400 names the key and the reason.
+const Settings = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
+  maxProperties: 100,
+  description:
+    'Telegram: rateLimitPerSecond (integer 1..30, up to 1000 with paidBroadcasts: true; default 30), paidBroadcasts (boolean). ' +
+    'Other keys are refused. PATCH replaces the whole object.',
+});
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
 const ChannelBody = Type.Object({
@@ -44,6 +50,68 @@ const ChannelBody = Type.Object({
 });
 
 const channelErrors = { ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') };
+
+const HealthBody = Type.Object({
+  channelId: Type.String(),
+  status: Type.String(),
+  mode: Nullable(Type.String()),
+  lastUpdateAt: Nullable(Type.String()),
+  lastError: Nullable(Type.String({ description: 'the last receive or processing failure' })),
+  lastErrorAt: Nullable(Type.String()),
+  updates: Type.Object({
+    unprocessed: Type.Integer({
+      description: 'stored updates not processed yet (including those that gave up)',
+    }),
+    lastProcessingError: Nullable(
+      Type.Object({ updateId: Type.Integer(), error: Type.String(), receivedAt: Type.String() }),
+    ),
+  }),
+  webhook: Nullable(
+    Type.Object(
+      {
+        url: Type.String(),
+        pendingUpdateCount: Type.Integer(),
+        lastErrorDate: Nullable(Type.String()),
+        lastErrorMessage: Nullable(Type.String()),
+        maxConnections: Nullable(Type.Integer()),
+      },
+      { description: "Telegram's getWebhookInfo (webhook mode only)" },
+    ),
+  ),
+  webhookInfoError: Nullable(
+    Type.String({ description: 'why getWebhookInfo gave nothing (Telegram down, slow, token revoked)' }),
+  ),
+  polling: Nullable(
+    Type.Object({
+      offset: Nullable(Type.Integer({ description: 'the next getUpdates offset' })),
+      lease: Nullable(
+        Type.Object(
+          {
+            databasePid: Type.Integer(),
+            applicationName: Nullable(Type.String()),
+            clientAddress: Nullable(Type.String()),
+            connectedAt: Nullable(Type.String()),
+          },
+          {
+            description:
+              'the database session of the worker process polling this bot; null: nobody polls it now',
+          },
+        ),
+      ),
+    }),
+  ),
+  sending: Type.Object({
+    sentLastMinute: Type.Integer(),
+    pausedUntil: Nullable(
+      Type.String({ description: 'set by a 429 from Telegram: nothing is sent before then' }),
+    ),
+    rateLimitPerSecond: Type.Number({
+      description: 'the rate the limiter applies (settings, default and caps applied)',
+    }),
+    paidBroadcasts: Type.Boolean(),
+  }),
+  checkedAt: Type.String(),
+});
 
 /** Telegram bots as channels. Tokens go in, are checked with getMe, and never come out. */
 export async function channelRoutes(app: Http, { services }: HttpDeps) {
@@ -115,6 +183,23 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
       },
     },
     async (req) => presentChannel(await channels.get(req.params.id)),
+  );
+
+  app.get(
+    '/api/v1/channels/:id/health',
+    {
+      config: { access: 'channels:read' },
+      schema: {
+        tags: ['channels'],
+        summary: 'Channel health: updates backlog, webhook or poller state, sending rate and 429 pause',
+        description:
+          'Asks Telegram for getWebhookInfo in webhook mode (5 s at most); when that fails the answer is still 200, with ' +
+          'webhook null and webhookInfoError saying why.',
+        params: IdParams,
+        response: { 200: HealthBody, ...errorResponses },
+      },
+    },
+    async (req) => presentChannelHealth(await services.channelHealth.get(req.params.id)),
   );
 
   app.patch(

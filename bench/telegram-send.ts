@@ -1,0 +1,241 @@
+// Send throughput of our outbound path against the fake Bot API (issue 3, "Tests and measurement").
+// Run: npx tsx bench/telegram-send.ts [--messages N] [--concurrency C] [--limited M]
+// (defaults: 2000 messages, concurrency 10 = WORKER_CONCURRENCY's default, 900 limited messages; uses DATABASE_URL if set,
+// else a temporary embedded PostgreSQL; TELEGRAM_RATE_HEADROOM_PERCENT as the app reads it). Writes bench/results/telegram-send.json.
+//
+// (a) Limits off: N messages to N distinct private chats through our path, i.e. OutboundService.send (what the messages.send
+//     job runs: load the message, TelegramAdapter call, every outcome recorded in Postgres) with the rate limiter bypassed,
+//     versus a plain grammY loop (`new Api(token, { apiRoot }).sendMessage`) at the same concurrency. Prints both rates and
+//     the ratio (goal ≥ 80%). graphile-worker's own per-job overhead is not included: the job handler only calls send().
+// (b) The fake enforcing Telegram's limits (30/s per bot): M bulk messages to distinct chats through the real TelegramLimiter
+//     and the same path. Prints the rate over the steady window from the fake's acceptance times (goal: within 1% under
+//     30/s), the most accepted in any one second, and the 429s (goal 0).
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Api } from 'grammy';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { startApp } from '../server/src/app.ts';
+import type { RateGate } from '../server/src/channels/telegram/telegram.adapter.ts';
+import { DEFAULT_RATE_POLICY, TelegramLimiter } from '../server/src/channels/telegram/telegram.limiter.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { TelegramAdapters } from '../server/src/services/outbound.adapters.ts';
+import { OutboundService } from '../server/src/services/outbound.service.ts';
+import { FakeTelegram } from '../server/test/fakes/telegram/index.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '10' },
+    limited: { type: 'string', default: '900' },
+  },
+});
+const N = Number(args.messages);
+const CONCURRENCY = Number(args.concurrency);
+const LIMITED = Number(args.limited);
+const TEXT = 'Your order <b>#12345</b> has shipped. Track it in your account.';
+const SYSTEM = { type: 'system' as const, id: null, name: 'bench' };
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-send-'));
+// initdb runs as an unprivileged user when we are root: it must be able to enter the directory.
+await chmod(dataDir, 0o755);
+const tg = await FakeTelegram.start({ enforceLimits: false });
+const config = loadConfig({
+  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  ...(process.env.TELEGRAM_RATE_HEADROOM_PERCENT
+    ? { TELEGRAM_RATE_HEADROOM_PERCENT: process.env.TELEGRAM_RATE_HEADROOM_PERCENT }
+    : {}),
+  PORT: '0',
+  SWITCHBOARD_DATA_DIR: dataDir,
+  SWITCHBOARD_SECRET_KEY: 'b'.repeat(64),
+  TELEGRAM_API_ROOT: tg.apiRoot,
+  LOG_LEVEL: 'silent',
+});
+// role 'api': no job runner, so nothing but this script sends the messages it creates.
+const app = await startApp(config, { role: 'api', log: pino({ level: 'silent' }), skipBootstrap: true });
+const { ctx } = app.services;
+
+function newBot() {
+  const id = 9_100_000_000 + Math.floor(Math.random() * 1e8);
+  const token = `${id}:AA${randomBytes(26).toString('base64url').slice(0, 33)}`;
+  const bot = tg.addBot({ token, id, username: `send${id}_bot`, firstName: 'Bench' });
+  return { token, bot };
+}
+
+/** A channel for a fresh bot, polling mode (the 'api' role polls nothing, so the bot only sends). */
+async function channelFor(token: string, settings: Record<string, unknown> = {}) {
+  const view = await app.services.channels.create(SYSTEM, {
+    type: 'telegram',
+    name: 'bench',
+    token,
+    mode: 'polling',
+    settings,
+  });
+  return (await ctx.repos.channels.get(view.id))!;
+}
+
+/** `count` private conversations (chat ids from `firstChat`) with one queued outgoing message each; returns message ids. */
+async function queuedMessages(
+  channelId: string,
+  firstChat: number,
+  count: number,
+  priority: 'interactive' | 'bulk',
+): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with c as (
+      insert into conversations (channel_id, chat_external_id, chat_kind)
+      select ${channelId}::uuid, (${firstChat}::bigint + g)::text, 'private' from generate_series(0, ${count - 1}) g
+      returning id)
+    insert into messages (conversation_id, message_type, sender_type, content, delivery_status, priority)
+    select id, 'outgoing', 'bot', ${TEXT}, 'queued', ${priority} from c
+    returning id`.execute(ctx.db);
+  return rows.map((r) => r.id);
+}
+
+/** Runs `task` over `items` with at most `concurrency` in flight; returns the wall time in ms. */
+async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** A gate that grants at once: "limits off" for (a), on our side as on the fake's. */
+const OPEN_GATE: RateGate = { acquire: async () => new Date(), pause: async () => null };
+
+/**
+ * THE SEAM: one message through our outbound path, exactly what the `messages.send` job handler runs (load, adapter,
+ * Bot API call, outcome and attempt recorded in Postgres, realtime event). Everything else in this file is harness.
+ */
+function sendThroughOurPath(gate: RateGate): (messageId: string) => Promise<void> {
+  const outbound = new OutboundService(ctx, new TelegramAdapters(app.services.channels, gate, () => null));
+  return (messageId) => outbound.send(messageId);
+}
+
+/** Checks that every message was recorded as sent with exactly one 'sent' attempt. */
+async function recorded(ids: string[]): Promise<{ sent: number; attempts: number }> {
+  const { rows } = await sql<{ sent: number; attempts: number }>`
+    select (select count(*) from messages where id = any(${ids}::uuid[]) and delivery_status = 'sent')::int as sent,
+      (select count(*) from delivery_attempts where message_id = any(${ids}::uuid[]) and outcome = 'sent')::int as attempts`.execute(
+    ctx.db,
+  );
+  return rows[0]!;
+}
+
+const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000 * 10) / 10;
+
+// ---- (a) limits off: our path versus a bare grammY loop ------------------------------------------------------------------
+const warmup = Math.min(200, Math.max(10, Math.floor(N / 10)));
+const ours = newBot();
+const oursChannel = await channelFor(ours.token);
+const sendOurs = sendThroughOurPath(OPEN_GATE);
+const bare = newBot();
+const bareApi = new Api(bare.token, { apiRoot: tg.apiRoot });
+const sendBare = (chatId: number) =>
+  bareApi.sendMessage(chatId, TEXT, { parse_mode: 'HTML' }).then(() => undefined);
+
+await pool(await queuedMessages(oursChannel.id, 5_000_000, warmup, 'interactive'), CONCURRENCY, sendOurs);
+await pool(
+  Array.from({ length: warmup }, (_, i) => 6_000_000 + i),
+  CONCURRENCY,
+  sendBare,
+);
+const bareChats = Array.from({ length: N }, (_, i) => 2_000_000 + i);
+const bareMs = await pool(bareChats, CONCURRENCY, sendBare);
+const ourIds = await queuedMessages(oursChannel.id, 1_000_000, N, 'interactive');
+const oursMs = await pool(ourIds, CONCURRENCY, sendOurs);
+const check = await recorded(ourIds);
+if (check.sent !== N || check.attempts !== N)
+  throw new Error(
+    `our path recorded ${check.sent} sent messages and ${check.attempts} attempts, expected ${N}`,
+  );
+const bareRate = perSecond(N, bareMs);
+const oursRate = perSecond(N, oursMs);
+const ratio = Math.round((oursRate / bareRate) * 1000) / 10;
+console.log(
+  `(a) limits off, ${N} messages to ${N} private chats, concurrency ${CONCURRENCY}: bare grammY ${bareRate}/s, ` +
+    `our path ${oursRate}/s (every outcome recorded) = ${ratio}% of bare (goal ≥ 80%)`,
+);
+
+// ---- (b) the fake enforcing 30/s: the real limiter ---------------------------------------------------------------------
+const limitedBot = newBot();
+limitedBot.bot.enforceLimits = true;
+const limitedChannel = await channelFor(limitedBot.token);
+let pauses = 0;
+// The policy the app uses (services/index.ts): TELEGRAM_RATE_HEADROOM_PERCENT spaces the slots (default 1%).
+const policy = { ...DEFAULT_RATE_POLICY, headroom: config.telegramRateHeadroomPercent / 100 };
+const limiter = new TelegramLimiter(ctx.db, policy, { onPause: () => pauses++ });
+const limitedIds = await queuedMessages(limitedChannel.id, 3_000_000, LIMITED, 'bulk');
+// At least 32 senders, so the limiter always has waiters and the rate measured is the limiter's, not the harness's.
+const limitedMs = await pool(limitedIds, Math.max(CONCURRENCY, 32), sendThroughOurPath(limiter));
+limiter.stop();
+const limitedCheck = await recorded(limitedIds);
+const times = limitedBot.bot.sent
+  .filter((s) => s.method === 'sendMessage')
+  .map((s) => s.at)
+  .sort((x, y) => x - y);
+// Steady window: without the first and last 5% of sends (start-up and the tail where fewer senders are left).
+const cut = Math.floor(times.length * 0.05);
+const steady = times.slice(cut, times.length - cut);
+const steadyRate =
+  steady.length > 1
+    ? Math.round((((steady.length - 1) * 1000) / (steady.at(-1)! - steady[0]!)) * 100) / 100
+    : Number.NaN;
+let maxInSecond = 0;
+for (let i = 0, j = 0; i < times.length; i++) {
+  while (times[i]! - times[j]! >= 1000) j++;
+  maxInSecond = Math.max(maxInSecond, i - j + 1);
+}
+const rejected = limitedBot.bot.rejected;
+const steadyRejected = rejected.filter(
+  (r) => steady.length > 1 && r.at >= steady[0]! && r.at <= steady.at(-1)!,
+);
+const nominal = DEFAULT_RATE_POLICY.defaultPerSecond;
+const byLimit: Record<string, number> = {};
+for (const r of rejected) byLimit[r.limit] = (byLimit[r.limit] ?? 0) + 1;
+console.log(
+  `(b) fake enforcing ${nominal}/s, ${LIMITED} bulk messages to distinct chats through the limiter ` +
+    `(headroom ${config.telegramRateHeadroomPercent}%): ` +
+    `${steadyRate}/s over the steady window (${Math.round((steadyRate / nominal) * 1000) / 10}% of ${nominal}/s; goal ≥ 99%), ` +
+    `at most ${maxInSecond} accepted in any second, ${rejected.length} 429s (${steadyRejected.length} in the steady window; goal 0; by limit ${JSON.stringify(byLimit)}), ` +
+    `${pauses} pauses, ${limitedCheck.sent}/${LIMITED} recorded sent, ${perSecond(LIMITED, limitedMs)}/s wall clock`,
+);
+
+const summary = {
+  when: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+  limitsOff: {
+    messages: N,
+    concurrency: CONCURRENCY,
+    bareGrammyPerSecond: bareRate,
+    ourPathPerSecond: oursRate,
+    ratioPercent: ratio,
+    note: 'our path = OutboundService.send with the limiter bypassed; graphile-worker job overhead excluded',
+  },
+  limited: {
+    messages: LIMITED,
+    nominalPerSecond: nominal,
+    headroomPercent: config.telegramRateHeadroomPercent,
+    steadyPerSecond: steadyRate,
+    maxInAnySecond: maxInSecond,
+    rejected429: rejected.length,
+    rejected429Steady: steadyRejected.length,
+    rejected429ByLimit: byLimit,
+    pauses,
+    recordedSent: limitedCheck.sent,
+  },
+};
+await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
+await writeFile(path.join(ROOT, 'bench/results/telegram-send.json'), `${JSON.stringify(summary, null, 2)}\n`);
+await app.stop();
+await tg.stop();
+await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,225 @@
+import type { ChatRef, IncomingAttachment, IncomingEditEvent, MessageContent } from '../channels/channel.ts';
+import type { Attachment, Contact, Conversation, Message } from '../db/schema.ts';
+import { presentConversation, presentMessage } from '../http/conversation.presenters.ts';
+import type { Identity } from '../repositories/identities.repository.ts';
+import type { Repos } from '../repositories/index.ts';
+import { messageAttributes, messageText, sameContent } from './conversation-content.ts';
+import { countMessage } from './flood-guard.ts';
+
+/** The person a message came from, as identify() found them. */
+export interface Sender {
+  contact: Contact;
+  identity: Identity;
+}
+
+/** What recording a message did. */
+export interface Recorded {
+  conversation: Conversation;
+  message: Message;
+  /** A new message row (false: a redelivery or an edit of a stored message). */
+  created: boolean;
+  /** Part of a flood from this person: automations and auto-replies must skip it. */
+  throttled: boolean;
+}
+
+/** The realtime room of every conversation event. */
+export const CONVERSATIONS_ROOM = 'conversations';
+
+/**
+ * Records received messages in conversations, channel-neutrally. Every function runs inside the receive transaction;
+ * the realtime events it publishes go out when that transaction commits.
+ */
+
+/** The chat's conversation that is not resolved, or a new one: private chats belong to the contact, groups to nobody. */
+async function openConversation(
+  r: Repos,
+  channelId: string,
+  chat: ChatRef,
+  contact: Contact,
+  at: Date,
+): Promise<{ conversation: Conversation; created: boolean }> {
+  const found = await r.conversations.findOpenForUpdate(channelId, chat.externalId);
+  if (found) return { conversation: found, created: false };
+  const conversation = await r.conversations.create({
+    channelId,
+    contactId: chat.kind === 'private' ? contact.id : null,
+    chatExternalId: chat.externalId,
+    chatKind: chat.kind,
+    title: chat.title ?? null,
+    lastActivityAt: at,
+  });
+  return { conversation, created: true };
+}
+
+/** Stores file metadata (pending) and queues each download in this transaction. */
+async function addAttachments(
+  r: Repos,
+  messageId: string,
+  files: IncomingAttachment[],
+): Promise<Attachment[]> {
+  const rows: Attachment[] = [];
+  for (const f of files) {
+    const row = await r.attachments.insert({
+      messageId,
+      kind: f.kind,
+      fileName: f.fileName ?? null,
+      mimeType: f.mimeType ?? null,
+      size: f.size ?? null,
+      width: f.width ?? null,
+      height: f.height ?? null,
+      duration: f.duration ?? null,
+      externalFileId: f.fileId,
+      externalUniqueId: f.fileUniqueId,
+    });
+    await r.jobs.add('files.download', { attachmentId: row.id }, { jobKey: `files.download:${row.id}` });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * A new message: into the chat's open conversation (created if needed), once per platform message id.
+ * `editedAt` is set for an edit of a message we never saw, which is stored as a new message marked edited.
+ */
+export async function recordMessage(
+  r: Repos,
+  channelId: string,
+  m: MessageContent,
+  from: Sender,
+  editedAt: Date | null = null,
+): Promise<Recorded> {
+  const { conversation: open, created: conversationCreated } = await openConversation(
+    r,
+    channelId,
+    m.chat,
+    from.contact,
+    m.sentAt,
+  );
+  const seen = await r.messages.findBySource(open.id, m.messageId);
+  if (seen) return { conversation: open, message: seen, created: false, throttled: seen.throttled };
+
+  const flood = countMessage(await r.identities.floodState(from.identity.id), m.sentAt);
+  await r.identities.setFloodState(from.identity.id, flood.state, flood.flag);
+
+  const repliedTo = m.replyToMessageId
+    ? await r.messages.findBySource(open.id, m.replyToMessageId)
+    : undefined;
+  const inserted = await r.messages.insert({
+    conversationId: open.id,
+    messageType: 'incoming',
+    senderType: 'contact',
+    senderContactId: from.contact.id,
+    sourceId: m.messageId,
+    content: messageText(m),
+    contentAttributes: messageAttributes(m),
+    replyToId: repliedTo?.id ?? null,
+    editedAt,
+    throttled: flood.throttled,
+    sentAt: m.sentAt,
+  });
+  // The identity row lock serializes one person's messages, so a conflict here means a concurrent redelivery won.
+  if (!inserted) {
+    const message = (await r.messages.findBySource(open.id, m.messageId))!;
+    return { conversation: open, message, created: false, throttled: message.throttled };
+  }
+  const attachments = await addAttachments(r, inserted.id, m.attachments);
+  const titleChanged = m.chat.kind === 'group' && m.chat.title !== undefined && m.chat.title !== open.title;
+  const conversation = await r.conversations.touch(
+    open.id,
+    m.sentAt,
+    titleChanged ? m.chat.title : undefined,
+  );
+
+  await r.realtime.publish(
+    CONVERSATIONS_ROOM,
+    conversationCreated ? 'conversation.created' : 'conversation.updated',
+    {
+      conversation: presentConversation(conversation),
+    },
+  );
+  await r.realtime.publish(CONVERSATIONS_ROOM, 'message.created', {
+    conversationId: conversation.id,
+    message: presentMessage(inserted, attachments),
+  });
+  return { conversation, message: inserted, created: true, throttled: flood.throttled };
+}
+
+/**
+ * A new version of a message: replaces content and attributes, sets edited_at and appends the previous version to
+ * edit_history. Stale or repeated edits (not newer than the stored one) and edits that change nothing are no-ops.
+ */
+export async function recordEdit(
+  r: Repos,
+  channelId: string,
+  e: IncomingEditEvent,
+  from: Sender,
+): Promise<Recorded> {
+  const stored = await r.messages.findInChat(channelId, e.chat.externalId, e.messageId, { lock: true });
+  if (!stored) return recordMessage(r, channelId, e, from, e.editedAt);
+  const conversation = (await r.conversations.get(stored.conversationId))!;
+  const unchanged = { conversation, message: stored, created: false, throttled: stored.throttled };
+  if (stored.editedAt && stored.editedAt.getTime() >= e.editedAt.getTime()) return unchanged;
+
+  const next = { content: messageText(e), contentAttributes: messageAttributes(e) };
+  const known = await r.attachments.listForMessages([stored.id]);
+  const knownIds = new Set(known.map((a) => a.externalUniqueId));
+  const newFiles = e.attachments.filter((f) => !knownIds.has(f.fileUniqueId));
+  if (newFiles.length === 0 && sameContent(stored, next)) return unchanged;
+
+  const message = await r.messages.applyEdit(
+    stored.id,
+    { ...next, editedAt: e.editedAt },
+    {
+      content: stored.content,
+      contentAttributes: stored.contentAttributes,
+      editedAt: stored.editedAt ? stored.editedAt.toISOString() : null,
+    },
+  );
+  // A replaced photo or document is a new file: keep the old one (history) and fetch the new one.
+  const attachments = [...known, ...(await addAttachments(r, message.id, newFiles))];
+  await r.realtime.publish(CONVERSATIONS_ROOM, 'message.updated', {
+    conversationId: conversation.id,
+    message: presentMessage(message, attachments),
+  });
+  return { conversation, message, created: false, throttled: message.throttled };
+}
+
+/**
+ * A group moved to a new chat id (Telegram: group → supergroup): its conversations follow, so history stays together.
+ * Idempotent: a second report of the same move (Telegram sends one from each side) finds nothing left under the old id.
+ * The old group's platform message ids are qualified as `<old chat id>:<id>`, since the supergroup numbers afresh.
+ * If messages on the new id arrived first (the two chats' updates are processed independently) there are two open
+ * conversations: the newer one is merged into the one holding the history and deleted (`conversation.deleted`).
+ */
+export async function migrateChat(
+  r: Repos,
+  channelId: string,
+  fromChat: string,
+  toChat: string,
+): Promise<void> {
+  if (fromChat === toChat) return;
+  const old = await r.conversations.listByChatForUpdate(channelId, fromChat);
+  if (old.length === 0) return;
+  const ids = old.map((c) => c.id);
+  await r.messages.qualifySourceIds(ids, fromChat);
+
+  const oldOpen = old.find((c) => c.status !== 'resolved');
+  const newOpen = oldOpen ? await r.conversations.findOpenForUpdate(channelId, toChat) : undefined;
+  if (oldOpen && newOpen) {
+    await r.messages.moveToConversation(newOpen.id, oldOpen.id);
+    await r.buttonTaps.moveToConversation(newOpen.id, oldOpen.id);
+    await r.conversations.delete(newOpen.id);
+    await r.realtime.publish(CONVERSATIONS_ROOM, 'conversation.deleted', {
+      id: newOpen.id,
+      mergedInto: oldOpen.id,
+    });
+  }
+  const moved = await r.conversations.moveToChat(ids, toChat);
+  for (let c of moved) {
+    if (newOpen && c.id === oldOpen?.id)
+      c = await r.conversations.touch(c.id, newOpen.lastActivityAt, newOpen.title ?? undefined);
+    await r.realtime.publish(CONVERSATIONS_ROOM, 'conversation.updated', {
+      conversation: presentConversation(c),
+    });
+  }
+}

@@ -1,0 +1,300 @@
+import type { OutgoingButtons } from '../channels/channel.ts';
+import { ChannelRejectedError, ChannelUnavailableError } from '../channels/errors.ts';
+import type { ChatAction } from '../channels/telegram/telegram.adapter.ts';
+import type { Attachment, AttemptOutcome, Channel, Conversation, Message } from '../db/schema.ts';
+import { presentMessage } from '../http/conversation.presenters.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts';
+import type { Repos } from '../repositories/index.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import type { TelegramAdapters } from './outbound.adapters.ts';
+import { checkReply, ordered, outgoingOf, type ReplyInput } from './outbound.message.ts';
+import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './outbound.retry.ts';
+
+export type { ReplyInput } from './outbound.message.ts';
+
+/** A paused channel's queued messages look again this often (resuming does not need to find them). */
+const PAUSED_RECHECK_MS = 15_000;
+/** Realtime room of conversations (engineer A's). */
+const ROOM = 'conversations';
+
+/** Progress of a send as stored in content_attributes.delivery (see DeliveriesRepository). */
+interface DeliveryState {
+  parts: string[][];
+  inFlight: number | null;
+  total: number | null;
+}
+
+/**
+ * The one way out: features queue replies here (in their own transaction), and the `messages.send` job delivers them
+ * through the channel's adapter, recording every attempt. See docs/architecture.md, "Sending".
+ */
+export class OutboundService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly adapters: TelegramAdapters,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  /** Validates and queues a reply inside the caller's transaction; the send job is queued with it. */
+  async queueReply(r: Repos, input: ReplyInput): Promise<{ message: Message; attachments: Attachment[] }> {
+    const conversation = await r.deliveries.getConversation(input.conversationId);
+    if (!conversation) throw new NotFoundError('Conversation', input.conversationId);
+    const channel = await r.channels.get(conversation.channelId);
+    if (!channel) throw new NotFoundError('Channel', conversation.channelId);
+    if (channel.type !== 'telegram')
+      throw new ValidationError(`Sending through ${channel.type} channels is not supported yet`);
+    const { html, attachments } = await checkReply(r, conversation, input);
+    const ids = attachments.map((a) => a.id);
+
+    const message = await r.deliveries.createOutgoing({
+      conversationId: conversation.id,
+      senderType: input.senderUserId ? 'user' : 'bot',
+      senderUserId: input.senderUserId ?? null,
+      content: html,
+      contentAttributes: {
+        ...(input.buttons ? { buttons: input.buttons } : {}),
+        ...(input.silent ? { silent: true } : {}),
+        ...(ids.length ? { attachmentOrder: ids } : {}),
+      },
+      replyToId: input.replyToMessageId ?? null,
+      priority: input.priority ?? 'interactive',
+    });
+    if ((await r.deliveries.linkAttachments(message.id, ids)) !== ids.length)
+      throw new ConflictError('An attachment was taken by another message meanwhile; send again', [
+        { path: '/attachmentIds', message: 'already belongs to a message' },
+      ]);
+    const linked = await r.deliveries.attachmentsOf(message.id);
+    await r.jobs.add('messages.send', { messageId: message.id }, sendJobOptions(conversation, message, 0));
+    await r.realtime.publish(ROOM, 'message.created', {
+      conversationId: conversation.id,
+      message: presentMessage(message, linked),
+    });
+    return { message, attachments: linked };
+  }
+
+  /** `queueReply` in its own transaction, for the API. */
+  reply(input: ReplyInput): Promise<{ message: Message; attachments: Attachment[] }> {
+    return inTransaction(this.ctx, (r) => this.queueReply(r, input));
+  }
+
+  /** The `messages.send` job: delivers one queued message and records the outcome (see "Sending" in the docs). */
+  async send(messageId: string, opts: { lastAttempt?: boolean } = {}): Promise<void> {
+    const { repos } = this.ctx;
+    const found = await repos.deliveries.getForSend(messageId);
+    if (found?.message.messageType !== 'outgoing') return;
+    const { message, conversation } = found;
+    if (message.deliveryStatus !== 'queued' && message.deliveryStatus !== 'sending') return;
+    const state = deliveryState(message);
+    const startedAt = new Date();
+    if (message.deliveryStatus === 'sending' && state.inFlight !== null) {
+      // A run died with a request possibly on its way: sending it again could show the customer a duplicate.
+      const part = state.total && state.total > 1 ? ` part ${state.inFlight + 1} of ${state.total}` : '';
+      return this.fail(message, 'unavailable', null, interruptedReason(part), startedAt);
+    }
+    const channel = await repos.channels.get(conversation.channelId);
+    if (!channel) {
+      this.adapters.forget(conversation.channelId);
+      return this.fail(message, 'rejected', null, 'the channel was deleted', startedAt);
+    }
+    if (channel.status === 'paused') {
+      await repos.jobs.add(
+        'messages.send',
+        { messageId },
+        sendJobOptions(conversation, message, PAUSED_RECHECK_MS),
+      );
+      return;
+    }
+    if (conversation.chatKind === 'private') {
+      const identity = await repos.deliveries.identityOfChat(channel.id, conversation.chatExternalId);
+      if (identity && !identity.reachable)
+        return this.fail(
+          message,
+          'unreachable',
+          null,
+          `not sent: the recipient is unreachable (${identity.lastError ?? 'blocked the bot'})`,
+          startedAt,
+          channel,
+        );
+    }
+    const attachments = await repos.deliveries.attachmentsOf(message.id);
+    const replyTo = message.replyToId
+      ? ((await repos.deliveries.sourceIdOf(conversation.id, message.replyToId)) ?? undefined)
+      : undefined;
+    const attrs = message.contentAttributes as { buttons?: OutgoingButtons; silent?: boolean };
+    const outgoing = outgoingOf(
+      conversation,
+      message.content,
+      { buttons: attrs.buttons, silent: attrs.silent },
+      ordered(attachments, message),
+      replyTo ?? undefined,
+    );
+    const parts = [...state.parts];
+    let attemptStart = startedAt;
+    try {
+      await this.adapters.forChannel(channel, message.priority).send(outgoing, {
+        delivered: state.parts,
+        beforePart: (i, total) => repos.deliveries.markInFlight(message.id, i, total),
+        afterPart: async (i, ids, total) => {
+          parts.push(ids);
+          // The last part's ids are written with the outcome below, in one transaction.
+          if (i < total - 1) await repos.deliveries.recordPart(message.id, i, ids);
+        },
+        onRateLimited: async ({ description }) => {
+          await repos.deliveries.addAttempt({
+            messageId: message.id,
+            outcome: 'rate_limited',
+            errorCode: 429,
+            description,
+            startedAt: attemptStart,
+          });
+          this.ctx.sendMetrics?.attempt(channel.type, 'rate_limited');
+          attemptStart = new Date();
+        },
+      });
+    } catch (err) {
+      return this.onFailure(message, conversation, channel, err, attemptStart, opts);
+    }
+    await inTransaction(this.ctx, async (r) => {
+      const sent = await r.deliveries.markSent(message.id, parts);
+      await r.deliveries.addAttempt({ messageId: message.id, outcome: 'sent', startedAt: attemptStart });
+      await this.publishUpdated(r, sent);
+    });
+    this.ctx.sendMetrics?.attempt(channel.type, 'sent');
+  }
+
+  /** Shows "typing…" (or another chat action) in a conversation's chat. */
+  async chatAction(conversationId: string, action: ChatAction = 'typing'): Promise<void> {
+    const conversation = await this.ctx.repos.deliveries.getConversation(conversationId);
+    if (!conversation) throw new NotFoundError('Conversation', conversationId);
+    const channel = await this.ctx.repos.channels.get(conversation.channelId);
+    if (!channel) throw new NotFoundError('Channel', conversation.channelId);
+    if (channel.status === 'paused') throw new ConflictError('The channel is paused');
+    try {
+      await this.adapters.forChannel(channel, 'interactive').chatAction(conversation.chatExternalId, action);
+    } catch (err) {
+      if (err instanceof ChannelRejectedError)
+        throw new ConflictError(`Telegram refused the chat action: ${err.description}`);
+      throw err;
+    }
+  }
+
+  /** Classifies a failed send: unreachable recipient, other refusal, or retry later with backoff. */
+  private async onFailure(
+    message: Message,
+    conversation: Conversation,
+    channel: Channel,
+    err: unknown,
+    startedAt: Date,
+    opts: { lastAttempt?: boolean },
+  ): Promise<void> {
+    if (err instanceof ChannelRejectedError) {
+      if (!err.recipientUnreachable)
+        return this.fail(message, 'rejected', err.errorCode, err.description, startedAt, channel);
+      await inTransaction(this.ctx, async (r) => {
+        if (conversation.chatKind === 'private') {
+          const identity = await r.deliveries.identityOfChat(channel.id, conversation.chatExternalId);
+          if (identity) await r.identities.setReachable(identity.id, false, err.description);
+        }
+        await this.failIn(r, message, 'unreachable', err.errorCode, err.description, startedAt);
+      });
+      this.ctx.sendMetrics?.attempt(channel.type, 'unreachable');
+      return;
+    }
+    if (err instanceof ChannelUnavailableError) {
+      const outcome: AttemptOutcome = err.errorCode === 429 ? 'rate_limited' : 'unavailable';
+      const attempt =
+        (await this.ctx.repos.deliveries.countAttempts(message.id, ['unavailable', 'rate_limited'])) + 1;
+      if (attempt >= this.retry.maxAttempts)
+        return this.fail(
+          message,
+          outcome,
+          err.errorCode,
+          `gave up after ${attempt} attempts: ${err.message}`,
+          startedAt,
+          channel,
+        );
+      await inTransaction(this.ctx, async (r) => {
+        await r.deliveries.addAttempt({
+          messageId: message.id,
+          outcome,
+          errorCode: err.errorCode,
+          description: err.message,
+          startedAt,
+        });
+        const queued = await r.deliveries.requeue(message.id, `retrying: ${err.message}`);
+        await r.jobs.add(
+          'messages.send',
+          { messageId: message.id },
+          sendJobOptions(conversation, message, backoffMs(attempt, this.retry)),
+        );
+        await this.publishUpdated(r, queued);
+      });
+      this.ctx.sendMetrics?.attempt(channel.type, outcome);
+      return;
+    }
+    // Our own failure (database, bug): the job retries it; on its last run the message must not stay queued forever.
+    if (opts.lastAttempt)
+      await this.fail(
+        message,
+        'unavailable',
+        null,
+        `internal error: ${(err as Error).message ?? err}`,
+        startedAt,
+      );
+    throw err;
+  }
+
+  private async fail(
+    message: Message,
+    outcome: AttemptOutcome,
+    errorCode: number | null,
+    description: string,
+    startedAt: Date,
+    channel?: Channel,
+  ): Promise<void> {
+    await inTransaction(this.ctx, (r) => this.failIn(r, message, outcome, errorCode, description, startedAt));
+    if (channel) this.ctx.sendMetrics?.attempt(channel.type, outcome);
+  }
+
+  private async failIn(
+    r: Repos,
+    message: Message,
+    outcome: AttemptOutcome,
+    errorCode: number | null,
+    description: string,
+    startedAt: Date,
+  ): Promise<void> {
+    await r.deliveries.addAttempt({ messageId: message.id, outcome, errorCode, description, startedAt });
+    await this.publishUpdated(r, await r.deliveries.markFailed(message.id, description));
+  }
+
+  private async publishUpdated(r: Repos, message: Message): Promise<void> {
+    await r.realtime.publish(ROOM, 'message.updated', {
+      conversationId: message.conversationId,
+      message: presentMessage(message, await r.deliveries.attachmentsOf(message.id)),
+    });
+  }
+}
+
+/** The reason shown for a message whose run died mid-request (the window of doubt). */
+function interruptedReason(part: string): string {
+  return `interrupted while sending${part}; it may have reached Telegram, so it was not sent again automatically`;
+}
+
+function deliveryState(message: Message): DeliveryState {
+  const d = (message.contentAttributes as { delivery?: Partial<DeliveryState> }).delivery ?? {};
+  return { parts: d.parts ?? [], inFlight: d.inFlight ?? null, total: d.total ?? null };
+}
+
+/**
+ * The send job's options: one queue per conversation, so its replies leave one at a time in the order they were written
+ * (a message waiting for a retry does not hold back later ones); interactive before bulk; a few runs for our own errors.
+ */
+function sendJobOptions(conversation: Conversation, message: Message, delayMs: number) {
+  return {
+    queueName: `conversation:${conversation.id}`,
+    priority: message.priority === 'interactive' ? 0 : 10,
+    maxAttempts: 5,
+    runAt: new Date(Date.now() + delayMs),
+  };
+}
