@@ -14,6 +14,7 @@ import { type Clock, systemClock } from './lib/clock.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { RealtimeHub, type RealtimeHubOptions } from './realtime/hub.ts';
+import { PresenceTracker } from './realtime/presence-tracker.ts';
 import { repositories } from './repositories/index.ts';
 import { loadSecretKey } from './secret-key.ts';
 import type { LoginThrottle } from './services/auth.service.ts';
@@ -120,8 +121,17 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     let hub: RealtimeHub | null = null;
     let address: string | null = null;
     if (role !== 'worker') {
-      hub = new RealtimeHub(databaseUrl, (t) => services.auth.authenticate(t), log, opts.realtime);
+      const presence = new PresenceTracker(services.presence, log);
+      hub = new RealtimeHub(databaseUrl, (t) => services.auth.authenticate(t), log, {
+        membershipOf: (userId) => services.ctx.repos.realtime.membershipOf(userId),
+        // Live sockets per user → user_presence (presence and auto-assignment availability).
+        presence,
+        ...opts.realtime,
+      });
       await hub.start();
+      presence.start();
+      // Runs after hub.stop (cleanups run in reverse): the closed sockets' writes land, then this process's rows go.
+      cleanups.unshift(() => presence.stop());
       cleanups.unshift(() => hub!.stop());
       http = await buildHttp({ services, metrics, hub }, log);
       cleanups.unshift(() => http!.close());

@@ -61,6 +61,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     return n;
   };
 
+  const decimal = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return def;
+    const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(n >= min && n <= max)) {
+      problems.push(`${name}: must be a number from ${min} to ${max} (e.g. 0.5), got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+
   const bool = (name: string, def: boolean): boolean => {
     const raw = str(name);
     if (raw === null) return def;
@@ -139,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 30, 1, 24 * 365),
     trustProxy: bool('TRUST_PROXY', false),
     telegramApiRoot,
-    telegramRateHeadroomPercent: int('TELEGRAM_RATE_HEADROOM_PERCENT', 1, 0, 50),
+    telegramRateHeadroomPercent: decimal('TELEGRAM_RATE_HEADROOM_PERCENT', 0.5, 0, 50),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -17,6 +17,7 @@ export interface UsersTable {
   locale: Generated<'ru' | 'en'>;
   timezone: Generated<string>;
   active: Generated<boolean>;
+  availability: Generated<Availability>;
   lastSeenAt: NullableTimestamp;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
@@ -111,6 +112,8 @@ export interface ChannelsTable {
   /** Set from a 429's retry_after: nothing is sent through this bot before then. */
   pausedUntil: NullableTimestamp;
   pollOffset: Nullable<number>;
+  /** Inbox behaviour (auto-assignment, auto-reply, business hours, CSAT, reopen window); see the inbox settings service. */
+  inboxSettings: ColumnType<Record<string, unknown>, string | undefined, string>;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
 }
@@ -170,6 +173,110 @@ export interface ConversationsTable {
   lastActivityAt: CreatedAt;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
+  priority: ConversationPriority | null;
+  category: Generated<string>;
+  labels: Generated<string[]>;
+  assigneeId: string | null;
+  teamId: string | null;
+  snoozedUntil: NullableTimestamp;
+  /** Set when the customer writes and nobody has answered since; cleared by an agent's reply. */
+  waitingSince: NullableTimestamp;
+  firstReplyAt: NullableTimestamp;
+  resolvedAt: NullableTimestamp;
+  contactLastSeenAt: NullableTimestamp;
+  customAttributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  autoReplySentAt: NullableTimestamp;
+  /** The latest CSAT rating `{responseId, rating, comment, ratedAt}` (0013; csat_responses has every survey). */
+  csat: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+export type ConversationPriority = 'low' | 'medium' | 'high' | 'urgent';
+export type Availability = 'online' | 'busy' | 'offline';
+
+export interface TeamsTable {
+  id: Generated<string>;
+  name: string;
+  description: string | null;
+  allowAutoAssign: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  teamId: string;
+  userId: string;
+  createdAt: CreatedAt;
+}
+
+export interface ChannelMembersTable {
+  channelId: string;
+  userId: string;
+  capacity: number | null;
+  createdAt: CreatedAt;
+}
+
+export interface LabelsTable {
+  id: Generated<string>;
+  name: string;
+  color: Generated<string>;
+  description: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface UserPresenceTable {
+  userId: string;
+  processId: string;
+  connections: number;
+  updatedAt: CreatedAt;
+}
+
+export interface ConversationReadsTable {
+  conversationId: string;
+  userId: string;
+  lastSeenAt: Timestamp;
+}
+
+export interface ConversationAssignmentsTable {
+  id: Generated<number>;
+  conversationId: string;
+  userId: string | null;
+  teamId: string | null;
+  assignedBy: string | null;
+  automatic: Generated<boolean>;
+  assignedAt: CreatedAt;
+}
+
+export interface CannedResponsesTable {
+  id: Generated<string>;
+  shortCode: string;
+  content: string;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export interface CsatResponsesTable {
+  id: Generated<string>;
+  conversationId: string;
+  contactId: string | null;
+  assigneeId: string | null;
+  messageId: string | null;
+  rating: number | null;
+  comment: string | null;
+  sentAt: CreatedAt;
+  ratedAt: NullableTimestamp;
+  awaitingCommentUntil: NullableTimestamp;
+}
+
+export interface UserNotificationsTable {
+  id: Generated<string>;
+  userId: string;
+  kind: string;
+  conversationId: string | null;
+  messageId: string | null;
+  actorId: string | null;
+  readAt: NullableTimestamp;
+  createdAt: CreatedAt;
 }
 
 export type MessageType = 'incoming' | 'outgoing' | 'note' | 'activity';
@@ -194,6 +301,11 @@ export interface MessagesTable {
   deliveryError: string | null;
   priority: Generated<'interactive' | 'bulk'>;
   throttled: Generated<boolean>;
+  /** Bulk path only (migration 0011): the claiming sender's lease while sending, the earliest retry while queued. */
+  heldUntil: NullableTimestamp;
+  deletedAt: NullableTimestamp;
+  /** Generated from content (Russian and English stemming); never written. */
+  search: ColumnType<string, never, never>;
   sentAt: NullableTimestamp;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
@@ -364,6 +476,16 @@ export interface Database {
   contactEvents: ContactEventsTable;
   segments: SegmentsTable;
   buttonTaps: ButtonTapsTable;
+  teams: TeamsTable;
+  teamMembers: TeamMembersTable;
+  channelMembers: ChannelMembersTable;
+  labels: LabelsTable;
+  userPresence: UserPresenceTable;
+  conversationReads: ConversationReadsTable;
+  conversationAssignments: ConversationAssignmentsTable;
+  cannedResponses: CannedResponsesTable;
+  csatResponses: CsatResponsesTable;
+  userNotifications: UserNotificationsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -383,3 +505,6 @@ export type ContactEvent = Selectable<ContactEventsTable>;
 export type Segment = Selectable<SegmentsTable>;
 export type ButtonTap = Selectable<ButtonTapsTable>;
 export type TemplateRow = Selectable<TemplatesTable>;
+export type CannedResponse = Selectable<CannedResponsesTable>;
+export type CsatResponse = Selectable<CsatResponsesTable>;
+export type UserNotification = Selectable<UserNotificationsTable>;

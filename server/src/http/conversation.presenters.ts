@@ -17,9 +17,33 @@ export function presentConversation(c: Conversation) {
     chatExternalId: c.chatExternalId,
     title: c.title,
     status: c.status,
+    // The latest CSAT rating {responseId, rating, comment, ratedAt} or null (migration 0013).
+    csat: c.csat ?? null,
+    priority: c.priority ?? null,
+    category: c.category,
+    labels: c.labels ?? [],
+    assigneeId: c.assigneeId ?? null,
+    teamId: c.teamId ?? null,
+    snoozedUntil: iso(c.snoozedUntil),
+    waitingSince: iso(c.waitingSince),
+    firstReplyAt: iso(c.firstReplyAt),
+    resolvedAt: iso(c.resolvedAt),
+    contactLastSeenAt: iso(c.contactLastSeenAt),
+    customAttributes: c.customAttributes ?? {},
     lastActivityAt: iso(c.lastActivityAt)!,
     createdAt: iso(c.createdAt)!,
     updatedAt: iso(c.updatedAt)!,
+  };
+}
+
+/** A list item: the conversation plus the requesting user's read state. */
+export function presentConversationItem(
+  c: Conversation & { unreadCount?: number; agentLastSeenAt?: Date | null },
+) {
+  return {
+    ...presentConversation(c),
+    unreadCount: c.unreadCount ?? 0,
+    agentLastSeenAt: iso(c.agentLastSeenAt ?? null),
   };
 }
 
@@ -48,11 +72,13 @@ export function presentMessage(m: Message, attachments: Attachment[]) {
     senderContactId: m.senderContactId,
     senderUserId: m.senderUserId,
     sourceId: m.sourceId,
-    content: m.content,
-    contentAttributes: m.contentAttributes,
+    // A deleted message keeps its row (and content, for the audit) but shows no content in the API.
+    content: m.deletedAt ? null : m.content,
+    contentAttributes: m.deletedAt ? deletedAttributes(m) : m.contentAttributes,
+    deletedAt: iso(m.deletedAt),
     replyToId: m.replyToId,
     editedAt: iso(m.editedAt),
-    editHistory: m.editHistory,
+    editHistory: m.deletedAt ? [] : m.editHistory,
     deliveryStatus: m.deliveryStatus,
     deliveryError: m.deliveryError,
     priority: m.priority,
@@ -62,4 +88,10 @@ export function presentMessage(m: Message, attachments: Attachment[]) {
     updatedAt: iso(m.updatedAt)!,
     attachments: attachments.filter((a) => a.messageId === m.id).map(presentAttachment),
   };
+}
+
+/** What a deleted message shows of its attributes: that it is deleted, and whether Telegram deleted it too. */
+function deletedAttributes(m: Message): Record<string, unknown> {
+  const remote = (m.contentAttributes as { remoteDelete?: unknown }).remoteDelete;
+  return { deleted: true, ...(remote ? { remoteDelete: remote } : {}) };
 }

@@ -162,7 +162,7 @@ export function presentChannelHealth(h: ChannelHealth) {
   };
 }
 
-/** A contact event (engineer E: events). `id` is a string: event ids are bigints. */
+/** A contact event. `id` is a string: event ids are bigints. */
 export function presentEvent(e: {
   id: string;
   contactId: string;

@@ -13,19 +13,30 @@ import { registerAuth } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { guardInput } from './input-guard.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
+import { assignmentRoutes } from './routes/assignment.routes.ts';
 import { attachmentRoutes } from './routes/attachments.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { cannedResponseRoutes } from './routes/canned-responses.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
+import { contactMessageRoutes } from './routes/contact-messages.routes.ts';
 import { contactRoutes } from './routes/contacts.routes.ts';
 import { conversationMessageRoutes } from './routes/conversation-messages.routes.ts';
+import { conversationStreamRoutes } from './routes/conversation-stream.routes.ts';
 import { conversationRoutes } from './routes/conversations.routes.ts';
+import { csatRoutes } from './routes/csat.routes.ts';
 import { eventRoutes } from './routes/events.routes.ts';
 import { importRoutes } from './routes/imports.routes.ts';
+import { inboxSettingsRoutes } from './routes/inbox-settings.routes.ts';
+import { labelRoutes } from './routes/labels.routes.ts';
+import { meNotificationRoutes } from './routes/me-notifications.routes.ts';
+import { membershipRoutes } from './routes/memberships.routes.ts';
 import { realtimeRoutes } from './routes/realtime.routes.ts';
+import { reportRoutes } from './routes/reports.routes.ts';
 import { segmentRoutes } from './routes/segments.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
+import { teamRoutes } from './routes/teams.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
@@ -122,11 +133,22 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     segmentRoutes,
     conversationRoutes,
     conversationMessageRoutes,
+    contactMessageRoutes,
+    csatRoutes,
+    cannedResponseRoutes,
+    meNotificationRoutes,
+    assignmentRoutes,
+    membershipRoutes,
     attachmentRoutes,
     importRoutes,
     channelRoutes,
+    inboxSettingsRoutes,
+    labelRoutes,
+    teamRoutes,
     telegramWebhookRoutes,
     realtimeRoutes,
+    conversationStreamRoutes,
+    reportRoutes,
     templateRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));

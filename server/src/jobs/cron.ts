@@ -20,6 +20,27 @@ const CRON_ITEMS: Array<CronItem & { task: JobName }> = [
     // Uploads that never went out in a message; an hourly sweep is plenty and a missed one is caught by the next.
     options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'files.prune_uploads' },
   },
+  {
+    task: 'assignment.sweep',
+    identifier: 'assignment.sweep',
+    match: '* * * * *',
+    // Safety net behind the event triggers (new message, agent online, unassign): a waiting queue is retried each minute.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'assignment.sweep' },
+  },
+  {
+    task: 'presence.expire',
+    identifier: 'presence.expire',
+    match: '* * * * *',
+    // Presence rows of crashed api processes: their users are announced offline within about two minutes.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'presence.expire' },
+  },
+  {
+    task: 'conversations.snooze_sweep',
+    identifier: 'conversations.snooze_sweep',
+    match: '* * * * *',
+    // Each snooze has its own wake job; this sweep only catches ones that were lost, so missed ticks need no backfill.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'conversations.snooze_sweep' },
+  },
 ];
 
 export function cronItems(): ParsedCronItem[] {

@@ -26,6 +26,22 @@ export function jobHandlers(services: Services): Handlers {
         lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
       });
     },
+    'messages.edit': async ({ messageId }, helpers) => {
+      await services.replies.syncEdit(messageId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'messages.delete': async ({ messageId }, helpers) => {
+      await services.replies.syncDelete(messageId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'conversations.auto_reply': async ({ conversationId }) => {
+      await services.autoReply.send(conversationId);
+    },
+    'csat.send': async ({ conversationId }) => {
+      await services.csat.sendOnResolve(conversationId);
+    },
     'files.download': async ({ attachmentId }, helpers) => {
       await services.files.download(attachmentId, {
         lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
@@ -33,6 +49,21 @@ export function jobHandlers(services: Services): Handlers {
     },
     'files.prune_uploads': async () => {
       await services.files.pruneUnsentUploads();
+    },
+    'assignment.auto_assign': async ({ channelId }) => {
+      await services.autoAssign.run(channelId);
+    },
+    'assignment.sweep': async () => {
+      await services.autoAssign.sweep();
+    },
+    'presence.expire': async () => {
+      await services.presence.expireStale();
+    },
+    'conversations.snooze_wake': async ({ conversationId }) => {
+      await services.conversations.wakeSnoozed(conversationId);
+    },
+    'conversations.snooze_sweep': async () => {
+      await services.conversations.sweepSnoozed();
     },
     'system.probe': async ({ token }, helpers) => {
       await services.system.recordProbe(token, helpers.job.id);

@@ -10,13 +10,31 @@ export interface JobMap {
   'telegram.rate_prune': { _cron?: { ts: string; backfilled?: boolean } };
   /**
    * Fetch an incoming attachment's bytes from its channel into FileStorage (queued by the receive path in the same
-   * transaction as the attachment row, storage_status pending). Handler: engineer B (services.files.download).
+   * transaction as the attachment row, storage_status pending). Handler: services.files.download.
    */
   'files.download': { attachmentId: string };
   /** Delete uploads never attached to a message after UNSENT_UPLOAD_TTL_HOURS, rows and bytes (meant hourly, jobs/cron.ts). */
   'files.prune_uploads': { _cron?: { ts: string; backfilled?: boolean } };
   /** Deliver one queued outgoing message (services/outbound.service.ts); queued per conversation, in order. */
   'messages.send': { messageId: string };
+  /** Replays an agent's edit of a sent message on the platform (editMessageText); queued in the conversation's send queue. */
+  'messages.edit': { messageId: string };
+  /** Deletes a sent message on the platform (deleteMessage, every part); the row stays, marked deleted. */
+  'messages.delete': { messageId: string };
+  /** Sends a new conversation's auto-reply (services/auto-reply.ts), at most once per conversation. */
+  'conversations.auto_reply': { conversationId: string };
+  /** Sends the CSAT survey of a resolved conversation (services/csat.service.ts). */
+  'csat.send': { conversationId: string };
+  /** Run auto-assignment rounds for one channel until its queue is empty or nobody can take more (coalesced per channel). */
+  'assignment.auto_assign': { channelId: string };
+  /** Every minute (jobs/cron.ts): queue auto-assignment for every channel with a waiting queue (safety net). */
+  'assignment.sweep': { _cron?: { ts: string; backfilled?: boolean } };
+  /** Every minute (jobs/cron.ts): drop presence rows of api processes that stopped heartbeating, announcing who went offline. */
+  'presence.expire': { _cron?: { ts: string; backfilled?: boolean } };
+  /** Wake one snoozed conversation when its snoozedUntil passes (queued at runAt = snoozedUntil, one per conversation). */
+  'conversations.snooze_wake': { conversationId: string };
+  /** Every minute (jobs/cron.ts): wake snoozed conversations whose time has passed (safety net for lost wake jobs). */
+  'conversations.snooze_sweep': { _cron?: { ts: string; backfilled?: boolean } };
   /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
   'system.probe': { token: string };
 }

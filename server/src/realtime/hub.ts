@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../services/auth.service.ts';
 import { can, type Permission } from '../services/permissions.ts';
-import { REALTIME_CHANNEL, type RealtimeMessage, roomPermission } from './event-map.ts';
+import type { Membership } from './conversation-scope.ts';
+import { REALTIME_CHANNEL, type RealtimeMessage, roomPermission, VISIBILITY_ROOMS } from './event-map.ts';
+import type { PresenceHooks } from './presence-tracker.ts';
+import { mayJoinPersonalRoom, VisibilityFilter, viewerOf } from './visibility-filter.ts';
 
 interface Client {
   socket: WebSocket;
@@ -12,7 +15,11 @@ interface Client {
   token: string | null;
   rooms: Set<string>;
   alive: boolean;
+  /** Channel and team memberships for conversation visibility; loaded on joining a visibility room. */
+  membership: Membership | null;
 }
+
+const NO_MEMBERSHIP: Membership = { channelIds: new Set(), teamIds: new Set() };
 
 /** Tunables; tests shorten the timers. */
 export interface RealtimeHubOptions {
@@ -22,6 +29,14 @@ export interface RealtimeHubOptions {
   authTimeoutMs?: number;
   /** Which permission guards a room (null: no such room). */
   roomPermission?: (room: string) => Permission | null;
+  /** Told when a signed-in socket opens and when a socket closes (realtime/presence-tracker.ts). */
+  presence?: PresenceHooks;
+  /** A user's channel and team ids (conversation visibility of agents); app.ts reads them from the database. */
+  membershipOf?: (userId: string) => Promise<Membership>;
+  /** SSE conversation streams (realtime/conversation-stream.ts): keep-alive comment interval. */
+  sseKeepAliveMs?: number;
+  /** SSE conversation streams: how often the credential is re-checked. */
+  sseRecheckMs?: number;
 }
 
 /**
@@ -30,16 +45,30 @@ export interface RealtimeHubOptions {
  */
 export class RealtimeHub {
   private readonly clients = new Set<Client>();
+  private readonly listeners = new Set<(msg: RealtimeMessage) => void>();
+  private readonly visibility = new VisibilityFilter();
   private listener: pg.Client | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
     private readonly databaseUrl: string,
-    private readonly authenticate: (token: string) => Promise<Principal | null>,
+    readonly authenticate: (token: string) => Promise<Principal | null>,
     private readonly log: Logger,
-    private readonly opts: RealtimeHubOptions = {},
+    readonly opts: RealtimeHubOptions = {},
   ) {}
+
+  /** Every event this process receives, before socket delivery (SSE streams); returns the unsubscribe function. */
+  subscribe(listener: (msg: RealtimeMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A user's memberships (none for API keys or when no loader is configured). */
+  membershipOf(principal: Principal): Promise<Membership> {
+    if (principal.kind !== 'user' || !this.opts.membershipOf) return Promise.resolve(NO_MEMBERSHIP);
+    return this.opts.membershipOf(principal.id);
+  }
 
   async start(): Promise<void> {
     await this.listen();
@@ -104,11 +133,45 @@ export class RealtimeHub {
     if (this.stopped) await client.end();
   }
 
-  /** Sends an event to every socket in its room on this process. */
+  /**
+   * Sends an event to every socket in its room on this process; in a visibility room only to sockets whose
+   * principal may see the conversation (decided from the payload's scope and cached memberships, no query).
+   */
   dispatch(msg: RealtimeMessage): void {
-    const text = JSON.stringify({ type: 'event', room: msg.room, event: msg.event, data: msg.data });
+    const text = JSON.stringify({
+      type: 'event',
+      room: msg.room,
+      event: msg.event,
+      data: msg.data,
+      at: msg.at,
+    });
+    const scopes = this.visibility.scopesOf(msg);
     for (const c of this.clients) {
-      if (c.rooms.has(msg.room) && c.socket.readyState === c.socket.OPEN) c.socket.send(text);
+      if (!c.rooms.has(msg.room) || c.socket.readyState !== c.socket.OPEN || !c.principal) continue;
+      if (this.visibility.allows(viewerOf(c.principal, c.membership), scopes)) c.socket.send(text);
+    }
+    if (msg.event === 'membership.changed') this.refreshMembership((msg.data as { userId: string }).userId);
+    for (const listener of this.listeners) {
+      try {
+        listener(msg);
+      } catch (err) {
+        this.log.warn({ err }, 'realtime listener failed');
+      }
+    }
+  }
+
+  /** Reloads the memberships of one user's sockets (after `membership.changed`). */
+  private refreshMembership(userId: string): void {
+    for (const c of this.clients)
+      if (c.principal?.kind === 'user' && c.principal.id === userId) void this.loadMembership(c);
+  }
+
+  private async loadMembership(c: Client): Promise<void> {
+    try {
+      if (c.principal) c.membership = await this.membershipOf(c.principal);
+    } catch (err) {
+      // Keep the previous memberships; the next heartbeat tries again.
+      this.log.debug({ err }, 'realtime membership load failed');
     }
   }
 
@@ -132,10 +195,12 @@ export class RealtimeHub {
       token: principal ? token : null,
       rooms: new Set(),
       alive: true,
+      membership: null,
     };
     this.clients.add(client);
     const send = (m: object) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
     if (principal) send({ type: 'ready', role: principal.role });
+    if (principal) this.opts.presence?.opened(socket, principal);
     const authTimer = principal
       ? null
       : setTimeout(() => socket.close(4401, 'authentication required'), this.opts.authTimeoutMs ?? 10_000);
@@ -146,6 +211,7 @@ export class RealtimeHub {
     socket.on('close', () => {
       if (authTimer) clearTimeout(authTimer);
       this.clients.delete(client);
+      this.opts.presence?.closed(socket);
     });
     // One message at a time: a `join` sent right behind `auth` must wait for the token check to finish.
     let queue: Promise<unknown> = Promise.resolve();
@@ -180,6 +246,7 @@ export class RealtimeHub {
       if (!client.principal) return socket.close(4401, 'invalid token');
       client.token = msg.token;
       if (authTimer) clearTimeout(authTimer);
+      this.opts.presence?.opened(socket, client.principal);
       return send({ type: 'ready', role: client.principal.role });
     }
     if (!client.principal)
@@ -193,8 +260,9 @@ export class RealtimeHub {
         client.rooms.delete(msg.room);
         return send({ type: 'left', room: msg.room });
       }
-      if (!can(client.principal.role, permission))
+      if (!can(client.principal.role, permission) || !mayJoinPersonalRoom(client.principal, msg.room))
         return send({ type: 'error', code: 'forbidden', room: msg.room, message: 'not allowed' });
+      if (VISIBILITY_ROOMS.has(msg.room) && !client.membership) await this.loadMembership(client);
       client.rooms.add(msg.room);
       return send({ type: 'joined', room: msg.room });
     }
@@ -224,6 +292,7 @@ export class RealtimeHub {
         return;
       }
       c.principal = principal;
+      if (c.membership) await this.loadMembership(c);
       for (const room of c.rooms) {
         const permission = (this.opts.roomPermission ?? roomPermission)(room);
         if (!permission || !can(principal.role, permission)) c.rooms.delete(room);

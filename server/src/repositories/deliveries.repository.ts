@@ -91,12 +91,16 @@ export class DeliveriesRepository {
     return row === undefined ? undefined : row.sourceId;
   }
 
-  /** Part `part` of `total` is about to leave: the message is 'sending' and that part is in doubt until recorded. */
-  async markInFlight(id: string, part: number, total: number): Promise<void> {
-    await sql`update messages set delivery_status = 'sending', updated_at = now(),
+  /**
+   * Part `part` of `total` is about to leave: the message is 'sending' and that part is in doubt until recorded. False when
+   * the bulk sender holds the message (held_until set): then this run must not send it.
+   */
+  async markInFlight(id: string, part: number, total: number): Promise<boolean> {
+    const res = await sql`update messages set delivery_status = 'sending', updated_at = now(),
         content_attributes = jsonb_set(content_attributes, '{delivery}',
           coalesce(content_attributes->'delivery', '{}') || jsonb_build_object('inFlight', ${part}::int, 'total', ${total}::int))
-      where id = ${id}::uuid`.execute(this.db);
+      where id = ${id}::uuid and held_until is null`.execute(this.db);
+    return Number(res.numAffectedRows ?? 0) > 0;
   }
 
   /** Part `part` was accepted with these ids: appended to the delivered parts, nothing in doubt. */

@@ -1,4 +1,4 @@
-import { type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { Message, MessageType, SenderType } from '../db/schema.ts';
 import type { CursorPosition } from '../lib/cursor.ts';
@@ -17,6 +17,7 @@ export interface NewMessage {
   messageType: MessageType;
   senderType: SenderType;
   senderContactId?: string | null;
+  senderUserId?: string | null;
   sourceId: string | null;
   content: string | null;
   contentAttributes: Record<string, unknown>;
@@ -24,6 +25,8 @@ export interface NewMessage {
   editedAt?: Date | null;
   throttled?: boolean;
   sentAt?: Date | null;
+  /** Default now() (the transaction's start); activity lines pass clock_timestamp() to keep their order. */
+  createdAt?: Date | RawBuilder<Date>;
 }
 
 /** Messages of conversations, in either direction. */
@@ -122,21 +125,28 @@ export class MessagesRepository {
       .execute();
   }
 
-  /** Keyset page of a conversation, newest first: `after` is the oldest message of the previous (newer) page. */
+  /**
+   * Keyset page of a conversation. Default newest first, `after` being the oldest message of the previous (newer) page;
+   * with `newer`, oldest first from just after `after` (catching up forward).
+   */
   listPage(opts: {
     conversationId: string;
     limit: number;
     after?: CursorPosition;
+    newer?: boolean;
   }): Promise<Array<Message & { sortValue: string }>> {
+    const dir = opts.newer ? 'asc' : 'desc';
     let q = this.db
       .selectFrom('messages')
       .selectAll()
       .select(sql<string>`created_at::text`.as('sortValue'))
       .where('conversationId', '=', opts.conversationId)
-      .orderBy(sql`created_at desc, id desc`)
+      .orderBy(sql.raw(`created_at ${dir}, id ${dir}`))
       .limit(opts.limit);
     if (opts.after)
-      q = q.where(sql<SqlBool>`(created_at, id) < (${opts.after.v}::timestamptz, ${opts.after.id}::uuid)`);
+      q = q.where(
+        sql<SqlBool>`(created_at, id) ${sql.raw(opts.newer ? '>' : '<')} (${opts.after.v}::timestamptz, ${opts.after.id}::uuid)`,
+      );
     return q.execute();
   }
 }

@@ -1,8 +1,16 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import { REALTIME_CHANNEL, type RealtimeEventMap, type RealtimeEventName } from '../realtime/event-map.ts';
+import type { Message } from '../db/schema.ts';
+import { conversationIdOf, type Membership } from '../realtime/conversation-scope.ts';
+import {
+  REALTIME_CHANNEL,
+  type RealtimeEventMap,
+  type RealtimeEventName,
+  VISIBILITY_ROOMS,
+} from '../realtime/event-map.ts';
 
-// NOTIFY payloads must stay under 8000 bytes; bigger events go out with only their ids.
+// NOTIFY payloads must stay under 8000 bytes; bigger events go out with only their ids. `at` and `scope`
+// (appended in SQL) take under 300 bytes.
 const MAX_PAYLOAD = 7500;
 
 /**
@@ -20,7 +28,48 @@ export class RealtimeRepository {
     let payload = JSON.stringify({ room, event, data });
     if (Buffer.byteLength(payload) > MAX_PAYLOAD)
       payload = JSON.stringify({ room, event, data: shrink(data), truncated: true });
-    await sql`select pg_notify(${REALTIME_CHANNEL}, ${payload})`.execute(this.db);
+    // Every event carries `at`, the transaction timestamp (the `updated_at` of the rows it changed): clients resume
+    // from it after a reconnect. Events of a visibility-filtered room carry the conversation's `scope` as this
+    // transaction sees it, so the hub filters per socket without a query (see realtime/conversation-scope.ts).
+    const head = payload.slice(0, -1);
+    if (!VISIBILITY_ROOMS.has(room)) {
+      await sql`select pg_notify(${REALTIME_CHANNEL}, ${head} || ',"at":' || to_json(now())::text || '}')`.execute(
+        this.db,
+      );
+      return;
+    }
+    await sql`select pg_notify(${REALTIME_CHANNEL}, ${head} || ',"at":' || to_json(now())::text || ',"scope":' || coalesce(
+        (select json_build_object('id', c.id, 'channelId', c.channel_id, 'assigneeId', c.assignee_id, 'teamId', c.team_id)::text
+           from conversations c where c.id = ${conversationIdOf(data)}::uuid),
+        'null') || '}')`.execute(this.db);
+  }
+
+  /**
+   * Messages of one conversation changed (created, edited, delivered, deleted) after `since`, oldest change first:
+   * the replay of a conversation stream resumed with `Last-Event-ID` (served by messages_updated_idx).
+   */
+  changedMessages(conversationId: string, since: Date, limit: number): Promise<Message[]> {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversationId', '=', conversationId)
+      .where('updatedAt', '>', since)
+      .orderBy('updatedAt')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The channels and teams a user belongs to: what an agent's realtime visibility depends on. */
+  async membershipOf(userId: string): Promise<Membership> {
+    const rows = await sql<{ kind: 'channel' | 'team'; id: string }>`
+      select 'channel' as kind, channel_id as id from channel_members where user_id = ${userId}
+      union all
+      select 'team', team_id from team_members where user_id = ${userId}`.execute(this.db);
+    const channelIds = new Set<string>();
+    const teamIds = new Set<string>();
+    for (const row of rows.rows) (row.kind === 'channel' ? channelIds : teamIds).add(row.id);
+    return { channelIds, teamIds };
   }
 }
 

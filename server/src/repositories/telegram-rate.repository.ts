@@ -15,6 +15,8 @@ export interface TelegramRatePolicy {
   /** Bulk may reserve a slot at most this far ahead; interactive traffic reserves up to one second further. */
   readonly bulkHorizonMs: number;
   readonly interactiveHorizonMs: number;
+  /** Per process, per bot: no more than the bot's rate dispatched in any second plus this margin (DispatchGuard). */
+  readonly dispatchMarginMs: number;
 }
 
 /** The outcome of one grant attempt: granted with the slot time, or refused with how long to wait (database clock). */

@@ -3,8 +3,10 @@ import type { Attachment, Contact, Conversation, Message } from '../db/schema.ts
 import { presentConversation, presentMessage } from '../http/conversation.presenters.ts';
 import type { Identity } from '../repositories/identities.repository.ts';
 import type { Repos } from '../repositories/index.ts';
+import { recordActivity } from './conversation-activity.ts';
 import { messageAttributes, messageText, sameContent } from './conversation-content.ts';
 import { countMessage } from './flood-guard.ts';
+import { DEFAULT_INBOX_SETTINGS, inboxSettingsOf } from './inbox-settings.ts';
 
 /** The person a message came from, as identify() found them. */
 export interface Sender {
@@ -20,6 +22,10 @@ export interface Recorded {
   created: boolean;
   /** Part of a flood from this person: automations and auto-replies must skip it. */
   throttled: boolean;
+  /** The message started a new conversation. */
+  conversationCreated?: boolean;
+  /** The message reopened a resolved (within the window) or snoozed conversation. */
+  conversationReopened?: boolean;
 }
 
 /** The realtime room of every conversation event. */
@@ -30,16 +36,38 @@ export const CONVERSATIONS_ROOM = 'conversations';
  * the realtime events it publishes go out when that transaction commits.
  */
 
-/** The chat's conversation that is not resolved, or a new one: private chats belong to the contact, groups to nobody. */
+/** How a customer message found its conversation. */
+interface Opened {
+  conversation: Conversation;
+  /** A new conversation (a new chat, or the reopen window had passed). */
+  created: boolean;
+  /** A resolved conversation (within the reopen window) or a snoozed one was reopened. */
+  reopened: boolean;
+}
+
+/**
+ * The conversation a customer message goes into. The chat's conversation that is not resolved, if any (a snoozed one
+ * wakes up); else its last resolved one when it was resolved within the channel's reopen window (measured to the
+ * message's own time), reopened; else a new one. Private chats belong to the contact, groups to nobody.
+ */
 async function openConversation(
   r: Repos,
   channelId: string,
   chat: ChatRef,
   contact: Contact,
   at: Date,
-): Promise<{ conversation: Conversation; created: boolean }> {
+): Promise<Opened> {
   const found = await r.conversations.findOpenForUpdate(channelId, chat.externalId);
-  if (found) return { conversation: found, created: false };
+  if (found) {
+    if (found.status !== 'snoozed') return { conversation: found, created: false, reopened: false };
+    return { conversation: await reopen(r, found, 'customer_message'), created: false, reopened: true };
+  }
+  // Locked, so two messages of one group racing here reopen (or pass over) the same conversation once.
+  const latest = await r.conversations.findLatestForUpdate(channelId, chat.externalId);
+  if (latest && latest.status !== 'resolved')
+    return { conversation: latest, created: false, reopened: false };
+  if (latest && (await withinReopenWindow(r, channelId, latest, at)))
+    return { conversation: await reopen(r, latest, 'customer_message'), created: false, reopened: true };
   const conversation = await r.conversations.create({
     channelId,
     contactId: chat.kind === 'private' ? contact.id : null,
@@ -48,7 +76,39 @@ async function openConversation(
     title: chat.title ?? null,
     lastActivityAt: at,
   });
-  return { conversation, created: true };
+  return { conversation, created: true, reopened: false };
+}
+
+async function withinReopenWindow(
+  r: Repos,
+  channelId: string,
+  resolved: Conversation,
+  at: Date,
+): Promise<boolean> {
+  const channel = await r.channels.get(channelId);
+  const hours = channel
+    ? inboxSettingsOf(channel).reopenWindowHours
+    : DEFAULT_INBOX_SETTINGS.reopenWindowHours;
+  const resolvedAt = resolved.resolvedAt ?? resolved.updatedAt;
+  return at.getTime() - resolvedAt.getTime() <= hours * 3_600_000;
+}
+
+/** Reopens a resolved or snoozed conversation with an activity line; the caller publishes the conversation. */
+export async function reopen(
+  r: Repos,
+  conversation: Conversation,
+  reason: 'customer_message' | 'snooze_ended',
+): Promise<Conversation> {
+  const reopened = await r.conversations.reopen(conversation.id);
+  await recordActivity(
+    r,
+    conversation.id,
+    reason === 'snooze_ended'
+      ? { kind: 'unsnoozed', data: { from: conversation.status } }
+      : { kind: 'reopened', data: { from: conversation.status, reason } },
+    null,
+  );
+  return reopened;
 }
 
 /** Stores file metadata (pending) and queues each download in this transaction. */
@@ -88,13 +148,11 @@ export async function recordMessage(
   from: Sender,
   editedAt: Date | null = null,
 ): Promise<Recorded> {
-  const { conversation: open, created: conversationCreated } = await openConversation(
-    r,
-    channelId,
-    m.chat,
-    from.contact,
-    m.sentAt,
-  );
+  const {
+    conversation: open,
+    created: conversationCreated,
+    reopened: conversationReopened,
+  } = await openConversation(r, channelId, m.chat, from.contact, m.sentAt);
   const seen = await r.messages.findBySource(open.id, m.messageId);
   if (seen) return { conversation: open, message: seen, created: false, throttled: seen.throttled };
 
@@ -128,6 +186,9 @@ export async function recordMessage(
     open.id,
     m.sentAt,
     titleChanged ? m.chat.title : undefined,
+    {
+      customerWrote: true,
+    },
   );
 
   await r.realtime.publish(
@@ -141,7 +202,14 @@ export async function recordMessage(
     conversationId: conversation.id,
     message: presentMessage(inserted, attachments),
   });
-  return { conversation, message: inserted, created: true, throttled: flood.throttled };
+  return {
+    conversation,
+    message: inserted,
+    created: true,
+    throttled: flood.throttled,
+    conversationCreated,
+    conversationReopened,
+  };
 }
 
 /**

@@ -3,25 +3,41 @@ import { DEFAULT_RATE_POLICY, TelegramLimiter } from '../channels/telegram/teleg
 import { TelegramReceiver } from '../channels/telegram/telegram.receiver.ts';
 import { TelegramWebhooks } from '../channels/telegram/telegram.webhook.ts';
 import { ApiKeysService } from './api-keys.service.ts';
+import { AssignmentService } from './assignment.service.ts';
+import { AutoAssignService, autoAssignHook } from './assignment-auto.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService } from './auth.service.ts';
+import { AutoReplyService } from './auto-reply.ts';
+import { BulkSender } from './bulk-sender.ts';
 import { CallbackRouter } from './callback-router.ts';
+import { CannedResponsesService } from './canned-responses.service.ts';
 import { ChannelHealthService } from './channel-health.service.ts';
 import { ChannelsService } from './channels.service.ts';
+import { ContactMessagesService } from './contact-messages.service.ts';
 import { ContactsService } from './contacts.service.ts';
 import type { ServiceContext } from './context.ts';
+import { ConversationHooks } from './conversation-hooks.ts';
 import { ConversationsService } from './conversations.service.ts';
+import { CSAT_PREFIX, CsatService } from './csat.service.ts';
 import { EventsService } from './events.service.ts';
 import { FilesService } from './files.service.ts';
 import { ImportsService } from './imports.service.ts';
+import { InboxSettingsService } from './inbox-settings.ts';
+import { LabelsService } from './labels.service.ts';
+import { MembershipsService } from './memberships.service.ts';
 import { TelegramAdapters } from './outbound.adapters.ts';
 import { OutboundService } from './outbound.service.ts';
+import { PresenceService } from './presence.service.ts';
 import { ReceiveService } from './receive.service.ts';
+import { RepliesService } from './replies.service.ts';
+import { ReportsService } from './reports.service.ts';
 import { SegmentsService } from './segments.service.ts';
 import { SettingsService } from './settings.service.ts';
 import { SystemService } from './system.service.ts';
+import { TeamsService } from './teams.service.ts';
 import { TelegramRateService } from './telegram-rate.service.ts';
 import { TemplatesService } from './templates.service.ts';
+import { UserNotificationsService } from './user-notifications.service.ts';
 import { UsersService } from './users.service.ts';
 
 /** Every service, built once over one context. */
@@ -29,12 +45,15 @@ export function createServices(ctx: ServiceContext) {
   const channels = new ChannelsService(ctx);
   // Owners of buttons (CSAT, preferences, broadcasts) register their data prefixes on `callbacks` at start-up.
   const callbacks = new CallbackRouter();
-  const receive = new ReceiveService(callbacks);
+  // Inbox features (assignment, auto-reply, CSAT) register what they do when a customer writes: one line each below.
+  const conversationHooks = new ConversationHooks();
+  conversationHooks.onIncomingMessage('assignment', autoAssignHook);
+  const receive = new ReceiveService(callbacks, conversationHooks);
   // One limiter per process (its lanes batch this process's requests per bot); app.ts stops it on shutdown.
   const headroom = ctx.config.telegramRateHeadroomPercent / 100;
   const telegramLimiter = new TelegramLimiter(
     ctx.db,
-    // The default 1% gives DEFAULT_RATE_POLICY exactly (1010 ms per private-chat message, 3030 ms per group message).
+    // The default 0.5% gives DEFAULT_RATE_POLICY exactly (1005 ms per private-chat message, 3015 ms per group message).
     {
       ...DEFAULT_RATE_POLICY,
       headroom,
@@ -43,33 +62,56 @@ export function createServices(ctx: ServiceContext) {
     },
     { onPause: (channelId, seconds) => ctx.sendMetrics?.telegramPaused(channelId, seconds) },
   );
-  const outbound = new OutboundService(
-    ctx,
-    new TelegramAdapters(channels, telegramLimiter, () => ctx.storage ?? null),
-  );
+  const telegramAdapters = new TelegramAdapters(channels, telegramLimiter, () => ctx.storage ?? null);
+  const outbound = new OutboundService(ctx, telegramAdapters);
+  // Reply tools: notes/mentions/edits/deletes, auto-reply and CSAT (their hooks and the `csat:` buttons).
+  const templates = new TemplatesService(ctx);
+  const replies = new RepliesService(ctx, outbound, telegramAdapters);
+  const autoReply = new AutoReplyService(ctx, outbound);
+  const csat = new CsatService(ctx, outbound);
+  conversationHooks.onIncomingMessage('auto-reply', autoReply.hook);
+  conversationHooks.onIncomingMessage('csat-comment', csat.commentHook);
+  callbacks.register(CSAT_PREFIX, csat.onTap);
   return {
     ctx,
     apiKeys: new ApiKeysService(ctx),
+    assignment: new AssignmentService(ctx),
     audit: new AuditService(ctx),
+    autoAssign: new AutoAssignService(ctx),
     auth: new AuthService(ctx),
+    autoReply,
+    // Batched sending for bulk callers (broadcasts): same adapters and limiter as `outbound`.
+    bulkSender: new BulkSender(ctx, telegramAdapters),
     callbacks,
     channelHealth: new ChannelHealthService(ctx, channels),
+    cannedResponses: new CannedResponsesService(ctx, templates, replies),
     channels,
+    contactMessages: new ContactMessagesService(ctx, replies),
     contacts: new ContactsService(ctx),
+    conversationHooks,
     events: new EventsService(ctx),
     conversations: new ConversationsService(ctx),
+    csat,
     files: new FilesService(ctx, { telegram: new TelegramFiles(channels) }),
     imports: new ImportsService(ctx),
+    memberships: new MembershipsService(ctx),
+    inboxSettings: new InboxSettingsService(ctx),
+    labels: new LabelsService(ctx),
     outbound,
+    presence: new PresenceService(ctx),
     receive,
+    replies,
+    reports: new ReportsService(ctx),
     segments: new SegmentsService(ctx),
     settings: new SettingsService(ctx),
     system: new SystemService(ctx),
-    templates: new TemplatesService(ctx),
+    teams: new TeamsService(ctx),
+    templates,
     telegram: new TelegramReceiver(ctx, channels, receive),
     telegramLimiter,
     telegramRate: new TelegramRateService(ctx),
     telegramWebhooks: new TelegramWebhooks(ctx, channels),
+    userNotifications: new UserNotificationsService(ctx),
     users: new UsersService(ctx),
   };
 }

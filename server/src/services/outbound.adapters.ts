@@ -2,6 +2,7 @@ import type { Api } from 'grammy';
 import { ChannelRejectedError } from '../channels/errors.ts';
 import { type RateGate, TelegramAdapter } from '../channels/telegram/telegram.adapter.ts';
 import { telegramApi } from '../channels/telegram/telegram.client.ts';
+import { effectiveRatePerSecond } from '../channels/telegram/telegram.settings.ts';
 import type { Channel } from '../db/schema.ts';
 import type { FileStorage } from '../storage/file-storage.ts';
 import type { ChannelsService } from './channels.service.ts';
@@ -31,7 +32,14 @@ export class TelegramAdapters {
       entry = { key, api: this.apiFactory(this.channels.tokenOf(channel), root) };
       this.apis.set(channel.id, entry);
     }
-    return new TelegramAdapter(entry.api, this.limiter, channel.id, this.storage(), priority);
+    return new TelegramAdapter(
+      entry.api,
+      this.limiter,
+      channel.id,
+      this.storage(),
+      priority,
+      effectiveRatePerSecond(channel.settings as Record<string, unknown>),
+    );
   }
 
   /** Drops a deleted channel's client. */

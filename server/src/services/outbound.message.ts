@@ -75,10 +75,16 @@ export async function checkReply(
   return { html, attachments: checked, replyToSource };
 }
 
+/** What sending needs of an attachment row. */
+export type SendableAttachment = Pick<Attachment, 'id' | 'kind' | 'storageKey' | 'fileName' | 'mimeType'>;
+
 /** Attachments in the order the sender listed them. */
-export function ordered(attachments: Attachment[], message: Message): Attachment[] {
+export function ordered<T extends { id: string }>(
+  attachments: T[],
+  message: Pick<Message, 'contentAttributes'>,
+): T[] {
   const order = (message.contentAttributes as { attachmentOrder?: string[] }).attachmentOrder ?? [];
-  const rank = (a: Attachment) => {
+  const rank = (a: T) => {
     const i = order.indexOf(a.id);
     return i < 0 ? order.length : i;
   };
@@ -87,10 +93,10 @@ export function ordered(attachments: Attachment[], message: Message): Attachment
 
 /** The channel-neutral message for a conversation's chat. */
 export function outgoingOf(
-  conversation: Conversation,
+  conversation: Pick<Conversation, 'chatExternalId'>,
   html: string | null,
   input: { buttons?: OutgoingButtons; silent?: boolean },
-  attachments: Attachment[],
+  attachments: SendableAttachment[],
   replyToSource: string | undefined,
 ): OutgoingMessage {
   return {

@@ -1,5 +1,5 @@
 import type { OutgoingButtons } from '../channels/channel.ts';
-import { ChannelRejectedError, ChannelUnavailableError } from '../channels/errors.ts';
+import { ChannelRejectedError } from '../channels/errors.ts';
 import type { ChatAction } from '../channels/telegram/telegram.adapter.ts';
 import type { Attachment, AttemptOutcome, Channel, Conversation, Message } from '../db/schema.ts';
 import { presentMessage } from '../http/conversation.presenters.ts';
@@ -7,14 +7,21 @@ import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts'
 import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import type { TelegramAdapters } from './outbound.adapters.ts';
+import {
+  interruptedReason,
+  judgeFailure,
+  needsRetryCount,
+  RETRYABLE_OUTCOMES,
+  unreachableReason,
+} from './outbound.failure.ts';
 import { checkReply, ordered, outgoingOf, type ReplyInput } from './outbound.message.ts';
-import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './outbound.retry.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './outbound.retry.ts';
 
 export type { ReplyInput } from './outbound.message.ts';
 
 /** A paused channel's queued messages look again this often (resuming does not need to find them). */
 const PAUSED_RECHECK_MS = 15_000;
-/** Realtime room of conversations (engineer A's). */
+/** Realtime room of conversations. */
 const ROOM = 'conversations';
 
 /** Progress of a send as stored in content_attributes.delivery (see DeliveriesRepository). */
@@ -84,6 +91,8 @@ export class OutboundService {
     if (found?.message.messageType !== 'outgoing') return;
     const { message, conversation } = found;
     if (message.deliveryStatus !== 'queued' && message.deliveryStatus !== 'sending') return;
+    // Held by the bulk sender (services/bulk-sender.ts): it alone sends and records this message.
+    if (message.heldUntil !== null) return;
     const state = deliveryState(message);
     const startedAt = new Date();
     if (message.deliveryStatus === 'sending' && state.inFlight !== null) {
@@ -111,7 +120,7 @@ export class OutboundService {
           message,
           'unreachable',
           null,
-          `not sent: the recipient is unreachable (${identity.lastError ?? 'blocked the bot'})`,
+          unreachableReason(identity.lastError),
           startedAt,
           channel,
         );
@@ -133,7 +142,9 @@ export class OutboundService {
     try {
       await this.adapters.forChannel(channel, message.priority).send(outgoing, {
         delivered: state.parts,
-        beforePart: (i, total) => repos.deliveries.markInFlight(message.id, i, total),
+        beforePart: async (i, total) => {
+          if (!(await repos.deliveries.markInFlight(message.id, i, total))) throw new HeldElsewhere();
+        },
         afterPart: async (i, ids, total) => {
           parts.push(ids);
           // The last part's ids are written with the outcome below, in one transaction.
@@ -152,6 +163,7 @@ export class OutboundService {
         },
       });
     } catch (err) {
+      if (err instanceof HeldElsewhere) return;
       return this.onFailure(message, conversation, channel, err, attemptStart, opts);
     }
     await inTransaction(this.ctx, async (r) => {
@@ -178,7 +190,7 @@ export class OutboundService {
     }
   }
 
-  /** Classifies a failed send: unreachable recipient, other refusal, or retry later with backoff. */
+  /** Classifies a failed send (judgeFailure): unreachable recipient, other refusal, or retry later with backoff. */
   private async onFailure(
     message: Message,
     conversation: Conversation,
@@ -187,49 +199,42 @@ export class OutboundService {
     startedAt: Date,
     opts: { lastAttempt?: boolean },
   ): Promise<void> {
-    if (err instanceof ChannelRejectedError) {
-      if (!err.recipientUnreachable)
-        return this.fail(message, 'rejected', err.errorCode, err.description, startedAt, channel);
+    const prior = needsRetryCount(err)
+      ? await this.ctx.repos.deliveries.countAttempts(message.id, RETRYABLE_OUTCOMES)
+      : 0;
+    const verdict = judgeFailure(err, prior, this.retry);
+    if (verdict.action === 'fail') {
+      const { outcome, errorCode, description } = verdict;
+      if (!verdict.unreachable)
+        return this.fail(message, outcome, errorCode, description, startedAt, channel);
       await inTransaction(this.ctx, async (r) => {
         if (conversation.chatKind === 'private') {
           const identity = await r.deliveries.identityOfChat(channel.id, conversation.chatExternalId);
-          if (identity) await r.identities.setReachable(identity.id, false, err.description);
+          if (identity) await r.identities.setReachable(identity.id, false, description);
         }
-        await this.failIn(r, message, 'unreachable', err.errorCode, err.description, startedAt);
+        await this.failIn(r, message, outcome, errorCode, description, startedAt);
       });
-      this.ctx.sendMetrics?.attempt(channel.type, 'unreachable');
+      this.ctx.sendMetrics?.attempt(channel.type, outcome);
       return;
     }
-    if (err instanceof ChannelUnavailableError) {
-      const outcome: AttemptOutcome = err.errorCode === 429 ? 'rate_limited' : 'unavailable';
-      const attempt =
-        (await this.ctx.repos.deliveries.countAttempts(message.id, ['unavailable', 'rate_limited'])) + 1;
-      if (attempt >= this.retry.maxAttempts)
-        return this.fail(
-          message,
-          outcome,
-          err.errorCode,
-          `gave up after ${attempt} attempts: ${err.message}`,
-          startedAt,
-          channel,
-        );
+    if (verdict.action === 'retry') {
       await inTransaction(this.ctx, async (r) => {
         await r.deliveries.addAttempt({
           messageId: message.id,
-          outcome,
-          errorCode: err.errorCode,
-          description: err.message,
+          outcome: verdict.outcome,
+          errorCode: verdict.errorCode,
+          description: verdict.description,
           startedAt,
         });
-        const queued = await r.deliveries.requeue(message.id, `retrying: ${err.message}`);
+        const queued = await r.deliveries.requeue(message.id, verdict.reason);
         await r.jobs.add(
           'messages.send',
           { messageId: message.id },
-          sendJobOptions(conversation, message, backoffMs(attempt, this.retry)),
+          sendJobOptions(conversation, message, verdict.delayMs),
         );
         await this.publishUpdated(r, queued);
       });
-      this.ctx.sendMetrics?.attempt(channel.type, outcome);
+      this.ctx.sendMetrics?.attempt(channel.type, verdict.outcome);
       return;
     }
     // Our own failure (database, bug): the job retries it; on its last run the message must not stay queued forever.
@@ -276,10 +281,8 @@ export class OutboundService {
   }
 }
 
-/** The reason shown for a message whose run died mid-request (the window of doubt). */
-function interruptedReason(part: string): string {
-  return `interrupted while sending${part}; it may have reached Telegram, so it was not sent again automatically`;
-}
+/** The bulk sender claimed the message between this run's read and its first write: nothing was sent, nothing to do. */
+class HeldElsewhere extends Error {}
 
 function deliveryState(message: Message): DeliveryState {
   const d = (message.contentAttributes as { delivery?: Partial<DeliveryState> }).delivery ?? {};

@@ -4,6 +4,7 @@ import type { ContactFields } from '../repositories/contacts.repository.ts';
 import type { Identity } from '../repositories/identities.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import type { CallbackAnswer, CallbackRouter } from './callback-router.ts';
+import { ConversationHooks } from './conversation-hooks.ts';
 import { migrateChat, recordEdit, recordMessage } from './conversation-recorder.ts';
 
 /**
@@ -37,7 +38,10 @@ export interface ReceiveResult {
  * and the realtime events published here go out when it commits.
  */
 export class ReceiveService {
-  constructor(private readonly callbacks: CallbackRouter) {}
+  constructor(
+    private readonly callbacks: CallbackRouter,
+    private readonly hooks: ConversationHooks = new ConversationHooks(),
+  ) {}
 
   async apply(r: Repos, channelId: string, event: IncomingEvent): Promise<ReceiveResult | null> {
     switch (event.type) {
@@ -49,11 +53,23 @@ export class ReceiveService {
           startPayload: event.type === 'message' ? event.startPayload : undefined,
         });
         await this.publish(r, person);
-        const recorded =
-          event.type === 'message'
-            ? await recordMessage(r, channelId, event, person)
-            : await recordEdit(r, channelId, event, person);
-        return { ...person, ...recorded, edited: event.type === 'message_edited' };
+        if (event.type === 'message_edited') {
+          const recorded = await recordEdit(r, channelId, event, person);
+          return { ...person, ...recorded, edited: true };
+        }
+        const recorded = await recordMessage(r, channelId, event, person);
+        // Inbox features react to a new customer message only: not to redeliveries, not to edits.
+        if (recorded.created)
+          await this.hooks.incomingMessage(r, {
+            channelId,
+            conversation: recorded.conversation,
+            message: recorded.message,
+            contact: person.contact,
+            conversationCreated: recorded.conversationCreated === true,
+            conversationReopened: recorded.conversationReopened === true,
+            throttled: recorded.throttled,
+          });
+        return { ...person, ...recorded, edited: false };
       }
       case 'callback': {
         if (event.sender.isBot) return null;

@@ -31,6 +31,18 @@ export const SETTINGS: Record<string, SettingDefinition> = {
     validate: (v) =>
       typeof v === 'string' && isTimezone(v) ? null : 'must be an IANA time zone such as Europe/Moscow',
   },
+  conversation_categories: {
+    default: ['general', 'payment', 'technical', 'content'],
+    description: 'Categories a conversation can be given (PATCH /conversations/:id {category})',
+    validate: (v) =>
+      Array.isArray(v) &&
+      v.length >= 1 &&
+      v.length <= 50 &&
+      v.every((c) => typeof c === 'string' && /^[\p{L}\p{N}_-]{1,50}$/u.test(c)) &&
+      new Set(v).size === v.length
+        ? null
+        : 'must be 1 to 50 distinct names of letters, digits, "_" or "-" (up to 50 characters each)',
+  },
   events_create_unknown_contacts: {
     default: true,
     description:

@@ -53,7 +53,12 @@ describe('contacts realtime', () => {
       data: { contact: { id: c.id, name: 'Live 2' } },
     });
     await api.delete(`/api/v1/contacts/${c.id}`);
-    expect(await next()).toEqual({ room: 'contacts', event: 'contact.deleted', data: { id: c.id } });
+    expect(await next()).toEqual({
+      room: 'contacts',
+      event: 'contact.deleted',
+      data: { id: c.id },
+      at: expect.any(String),
+    });
   });
 
   it('publishes one update per contact of a small bulk action, and deleted plus updated on merge', async () => {

@@ -353,6 +353,9 @@ describe('a group that became a supergroup', () => {
       room: 'conversations',
       event: 'conversation.deleted',
       data: { id: early.id, mergedInto: history.id },
+      // Realtime plumbing: the transaction time, and the surviving conversation as the visibility scope.
+      at: expect.any(String),
+      scope: expect.objectContaining({ id: history.id }),
     });
   });
 });

@@ -36,7 +36,10 @@ beforeAll(async () => {
   bot = created.bot;
   token = created.token;
   channelId = await connectBot(app, token);
-  agent = (await app.userWithRole('agent')).token;
+  const agentUser = await app.userWithRole('agent');
+  agent = agentUser.token;
+  // Agents see (and answer) conversations only of channels they are members of.
+  await app.services.ctx.db.insertInto('channelMembers').values({ channelId, userId: agentUser.user.id }).execute();
   filesDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-send-'));
   // The send path reads ctx.storage when it sends; give this app one if the composition root has none.
   app.services.ctx.storage ??= new LocalFileStorage(filesDir);
@@ -270,6 +273,24 @@ describe('sending replies through the API', () => {
     ]);
     expect(uploaded(albumCall!.params, media[1]!.media).bytes.toString()).toBe('video-1');
     expect((album.contentAttributes as Json).externalIds).toHaveLength(2);
+  });
+
+  it('sends an album of 10 to a private chat at once, without a 429 (one chat message, ten bot slots)', async () => {
+    const { conversationId, chatId } = await conversationFor(app.services.ctx.db, channelId);
+    const db = app.services.ctx.db;
+    const items = [];
+    for (let i = 0; i < 10; i++)
+      items.push(await uploadedAttachment(db, storage, 'photo', Buffer.from(`p${i}`), `${i}.jpg`));
+    const album = await sendAndSettle(conversationId, {
+      content: 'Ten photos',
+      attachmentIds: items.map((i) => i.id),
+    });
+    expect(album.deliveryStatus, album.deliveryError ?? '').toBe('sent');
+    expect(bot.sentTo(chatId).map((c) => [c.method, (c.params.media as Json[]).length])).toEqual([
+      ['sendMediaGroup', 10],
+    ]);
+    expect(bot.rejected.filter((r) => r.chatId === chatId)).toEqual([]);
+    expect(await outcomes(album.id)).toEqual(['sent']);
   });
 
   it('shows "typing…" through the typing route', async () => {

@@ -125,7 +125,7 @@ describe('TelegramAdapter', () => {
     expect(err.recipientUnreachable).toBe(true);
   });
 
-  it('takes one slot per album item and refuses attachments without storage', async () => {
+  it('takes one chat slot and one bot-only slot per further album item, and refuses attachments without storage', async () => {
     const log: string[] = [];
     const { api } = stubApi(() => [sent(1), sent(2)]);
     const adapter = new TelegramAdapter(api, stubLimiter(log), 'ch', {
@@ -142,7 +142,10 @@ describe('TelegramAdapter', () => {
     ];
     const result = await adapter.send({ chatExternalId: '5', attachments: photos });
     expect(result.externalIds).toEqual(['1', '2']);
-    expect(log.filter((l) => l.startsWith('acquire'))).toHaveLength(2);
+    expect(log.filter((l) => l.startsWith('acquire'))).toEqual([
+      'acquire 5 private interactive',
+      'acquire null private interactive',
+    ]);
     const noStorage = await new TelegramAdapter(api, stubLimiter([]), 'ch', null)
       .send({ chatExternalId: '5', attachments: photos })
       .catch((e) => e);

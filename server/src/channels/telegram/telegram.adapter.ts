@@ -11,7 +11,7 @@ import type {
 } from '../channel.ts';
 import { ChannelRejectedError, ChannelUnavailableError, classifyTelegramError } from '../errors.ts';
 import { validateHtml, visibleText } from './telegram.html.ts';
-import type { AcquireRequest, TelegramLimiter } from './telegram.limiter.ts';
+import { type AcquireRequest, DEFAULT_RATE_POLICY, type TelegramLimiter } from './telegram.limiter.ts';
 import {
   chatIdParam,
   chatKindOf,
@@ -23,8 +23,12 @@ import {
 } from './telegram.outgoing.ts';
 import { CAPTION_LIMIT, TEXT_LIMIT } from './telegram.split.ts';
 
-/** What the adapter needs of the limiter; the benchmark may pass one that grants at once. */
-export type RateGate = Pick<TelegramLimiter, 'acquire' | 'pause'>;
+/**
+ * What the adapter needs of the limiter; the benchmark may pass one that grants at once. `dispatch` (the per-process
+ * dispatch guard) is optional so such a gate need not have one.
+ */
+export type RateGate = Pick<TelegramLimiter, 'acquire' | 'pause'> &
+  Partial<Pick<TelegramLimiter, 'dispatch'>>;
 
 /** Chat actions Telegram shows while we prepare a reply. */
 export type ChatAction =
@@ -41,7 +45,10 @@ export type ChatAction =
 /** 429s for one call before giving up with ChannelUnavailableError (each one paused the whole bot first). */
 export const MAX_RATE_LIMITED_RETRIES = 5;
 
-/** A part's rate-limit needs: the chat, and how many messages it creates (an album counts one per item). */
+/**
+ * A part's rate-limit needs: the chat, and how many messages it creates. An album counts one per item toward the bot's
+ * rate but one message toward the chat's (Telegram delivers an album of up to 10 to a user at once).
+ */
 interface Rate {
   chatExternalId: string | null;
   count: number;
@@ -61,6 +68,8 @@ export class TelegramAdapter implements ChannelAdapter {
     /** Where attachment bytes are read from; null when this process sends text only. */
     private readonly storage: FileStorage | null,
     private readonly priority: AcquireRequest['priority'] = 'interactive',
+    /** The bot's messages per second (effectiveRatePerSecond of the channel's settings), for the dispatch guard. */
+    private readonly ratePerSecond: number = DEFAULT_RATE_POLICY.defaultPerSecond,
   ) {}
 
   /** Sends the message as one or more calls (see planParts); resumes after `progress.delivered`. */
@@ -187,12 +196,19 @@ export class TelegramAdapter implements ChannelAdapter {
     // database write there (a cold pool connection takes tens of ms) bunches requests into Telegram's window.
     await progress.beforePart?.(index, total);
     for (let limited = 0; ; limited++) {
-      if (rate) await this.acquire(rate);
-      // Built per attempt: an upload's stream can be read only once.
-      const { method, payload } = build();
+      // Called when the answer is back: the dispatch guard counts the message until a second after that.
+      const answered = rate ? await this.acquire(rate) : noop;
       try {
-        const raw = this.api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>;
-        return messageIds(await raw[method]!(payload));
+        let result: unknown;
+        try {
+          // Built per attempt: an upload's stream can be read only once.
+          const { method, payload } = build();
+          const raw = this.api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>;
+          result = await raw[method]!(payload);
+        } finally {
+          answered();
+        }
+        return messageIds(result);
       } catch (err) {
         const failure = classifyTelegramError(err);
         if (!(failure instanceof ChannelUnavailableError) || failure.errorCode !== 429) throw failure;
@@ -205,18 +221,23 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   /**
-   * Takes `count` slots for the chat (an album is several messages to Telegram's limits). No slot (limiter stopped at
-   * shutdown, database unreachable, channel deleted meanwhile) means nothing was sent: retry later, the part is not in doubt.
+   * Takes `count` bot slots, the first one also the chat's (an album is one message to the chat's limits, one per item to the
+   * bot's). No slot (limiter stopped at shutdown, database unreachable, channel deleted meanwhile) means nothing was sent:
+   * retry later, the part is not in doubt.
    */
-  private async acquire(rate: Rate): Promise<void> {
+  private async acquire(rate: Rate): Promise<() => void> {
     try {
-      for (let k = 0; k < rate.count; k++)
+      for (let k = 0; k < rate.count; k++) {
+        const chat = k === 0 ? rate.chatExternalId : null;
         await this.limiter.acquire({
           channelId: this.channelId,
-          chatId: rate.chatExternalId === null ? null : chatIdParam(rate.chatExternalId),
-          chatKind: rate.chatExternalId === null ? 'private' : chatKindOf(rate.chatExternalId),
+          chatId: chat === null ? null : chatIdParam(chat),
+          chatKind: chat === null ? 'private' : chatKindOf(chat),
           priority: this.priority,
         });
+      }
+      // Last: nothing but building the request lies between this and the request leaving.
+      return (await this.limiter.dispatch?.(this.channelId, rate.count, this.ratePerSecond)) ?? noop;
     } catch (err) {
       throw new ChannelUnavailableError(
         `no send slot from the rate limiter: ${(err as Error).message ?? err}`,
@@ -249,6 +270,8 @@ export class TelegramAdapter implements ChannelAdapter {
     return new InputFile(() => storage.get(a.storageKey), a.fileName ?? defaultFileName(a));
   }
 }
+
+const noop = () => undefined;
 
 /** Telegram answers an identical edit with 400 "message is not modified": the desired state already holds. */
 function isNotModified(err: unknown): boolean {

@@ -12,9 +12,12 @@ let tg: FakeTelegram;
 let dbs: Db[] = [];
 let limiters: TelegramLimiter[] = [];
 
-// The fake counts arrivals on exact windows; the default 1% headroom absorbs 10 ms of jitter between grant and arrival, which a
-// loaded two-core test machine exceeds. 5% (50 ms) keeps this test about the scheme rather than about the machine's timers.
-const POLICY = { ...DEFAULT_RATE_POLICY, headroom: 0.05, privateIntervalMs: 1050, groupIntervalMs: 3150 };
+// The fake counts arrivals on exact windows. Across two processes only the shared slots space the requests (each process's
+// dispatch guard sees its own requests alone), so what separates grant from arrival is the machine's timer and event-loop
+// lateness, which on a loaded two-core CI runner has exceeded 50 ms. 20% headroom (about 200 ms per window) keeps this test
+// about the scheme: were the processes not sharing slots, the bot would go out at twice the rate and the fake would refuse.
+// How close to the limit production runs (0.5% headroom, guard on) is measured by bench/telegram-send.ts, not asserted here.
+const POLICY = { ...DEFAULT_RATE_POLICY, headroom: 0.2, privateIntervalMs: 1200, groupIntervalMs: 3600 };
 
 beforeAll(async () => {
   tg = await FakeTelegram.start({ enforceLimits: true });

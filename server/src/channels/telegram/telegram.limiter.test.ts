@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxInWindow } from '../../../test/support/max-in-window.ts';
 import { createTestDatabase } from '../../../test/support/test-db.ts';
 import { createDatabase, type Db } from '../../db/database.ts';
 import { type AcquireRequest, RateChannelMissingError, TelegramLimiter } from './telegram.limiter.ts';
@@ -33,16 +34,6 @@ async function bot(settings: Record<string, unknown> = {}): Promise<string> {
 async function grants(reqs: AcquireRequest[]): Promise<number[]> {
   const slots = await Promise.all(reqs.map((r, i) => (i % 2 === 0 ? a : b).acquire(r)));
   return slots.map((d) => d.getTime()).sort((x, y) => x - y);
-}
-
-/** The most grants found in any half-open window [t, t + windowMs). */
-function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] as number) - (times[j] as number) >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
 }
 
 const privateMsg = (

@@ -5,17 +5,22 @@ import {
   type TelegramRatePolicy,
   TelegramRateRepository,
 } from '../../repositories/telegram-rate.repository.ts';
+import { DispatchGuard } from './telegram.dispatch-guard.ts';
 
-/** Telegram's documented limits with 1% headroom for jitter between the grant and the request reaching Telegram. */
+/**
+ * Telegram's documented limits with 0.5% headroom for jitter between the grant and the request reaching Telegram (30/s →
+ * 29.85/s at most), and the per-process dispatch guard's 1 ms margin (see docs/architecture.md, "Telegram rate limiting").
+ */
 export const DEFAULT_RATE_POLICY: TelegramRatePolicy = Object.freeze({
   defaultPerSecond: 30,
-  headroom: 0.01,
+  headroom: 0.005,
   // Telegram tolerates "short bursts" in a private chat; three at once then one per second is what we rely on (and the fake enforces).
-  privateIntervalMs: 1010,
+  privateIntervalMs: 1005,
   privateBurst: 3,
-  groupIntervalMs: 3030,
+  groupIntervalMs: 3015,
   bulkHorizonMs: 50,
   interactiveHorizonMs: 1050,
+  dispatchMarginMs: 1,
 });
 
 /** Who asks for a slot: interactive traffic (replies, notifications) goes before bulk (broadcasts). */
@@ -58,6 +63,8 @@ interface Waiter {
 export class TelegramLimiter {
   private readonly repo: TelegramRateRepository;
   private readonly lanes = new Map<string, Lane>();
+  /** Per bot: this process's requests of the last second and their answers (kept while lanes come and go). */
+  private readonly guards = new Map<string, DispatchGuard>();
   private stopped = false;
   /** Statements sent and slots granted by this instance (round trips per grant = statements / grants). */
   readonly stats = { statements: 0, grants: 0 };
@@ -83,6 +90,20 @@ export class TelegramLimiter {
       this.lanes.set(req.channelId, lane);
     }
     return lane.enqueue(req);
+  }
+
+  /**
+   * Call right before the request leaves, after its slot(s): waits while `count` more messages could make more than the
+   * bot's `ratePerSecond` reach Telegram within a second, judged from this process's requests and their answers, then counts
+   * them. Call the returned function when the answer comes back. See DispatchGuard.
+   */
+  dispatch(channelId: string, count: number, ratePerSecond: number): Promise<() => void> {
+    let guard = this.guards.get(channelId);
+    if (!guard) {
+      guard = new DispatchGuard(this.policy.dispatchMarginMs);
+      this.guards.set(channelId, guard);
+    }
+    return guard.take(ratePerSecond, count);
   }
 
   /** Pauses the whole bot (every process) after a 429 with retry_after; returns when the pause ends. */

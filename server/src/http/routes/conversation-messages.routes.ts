@@ -44,7 +44,7 @@ const Buttons = Type.Union([
   Type.Object({ kind: Type.Literal('remove') }, { additionalProperties: false }),
 ]);
 
-// The same shape as engineer A's message presenter (http/conversation.presenters.ts), which this route reuses.
+// The same shape as the message presenter (http/conversation.presenters.ts), which this route reuses.
 const AttachmentBody = Type.Object({
   id: Type.String(),
   kind: Type.String(),
@@ -70,6 +70,7 @@ const MessageBody = Type.Object({
   replyToId: Nullable(Type.String()),
   editedAt: Nullable(Type.String()),
   editHistory: Type.Array(Type.Unknown()),
+  deletedAt: Type.Optional(Nullable(Type.String())),
   deliveryStatus: Nullable(Type.String()),
   deliveryError: Nullable(Type.String()),
   priority: Type.String(),
@@ -94,9 +95,17 @@ const ChatActionName = Type.Union(
   ].map((a) => Type.Literal(a)),
 );
 
-/** Replies into a conversation: queued at once, delivered by the `messages.send` job through the rate-limited adapter. */
+const MessageParams = Type.Object({ id: Uuid, messageId: Uuid });
+/** Issue 4's limits: 150,000 characters of content (Telegram gets it split), 15 attachments. */
+const MAX_CONTENT = 150_000;
+const AttachmentIds = Type.Array(Uuid, { maxItems: 15 });
+
+/**
+ * Replies and notes into a conversation: replies are queued at once and delivered by the `messages.send` job through the
+ * rate-limited adapter; notes stay with the team. Edits and deletes of sent messages are replayed on Telegram by jobs.
+ */
 export async function conversationMessageRoutes(app: Http, { services }: HttpDeps) {
-  const { outbound } = services;
+  const { replies } = services;
 
   app.post(
     '/api/v1/conversations/:id/messages',
@@ -105,18 +114,24 @@ export async function conversationMessageRoutes(app: Http, { services }: HttpDep
       schema: {
         tags: ['conversations'],
         summary:
-          'Send a reply: queued (201), then delivered; watch deliveryStatus or the message.updated event',
+          'Send a reply (queued: 201, then delivered; watch deliveryStatus or message.updated) or write a private note',
         description:
           'content is Telegram HTML (b, i, u, s, a href, code, pre, blockquote, tg-spoiler, …); an unsupported tag is a 400 ' +
-          'naming it. Long text is split into several messages, a caption over 1024 characters continues as text. ' +
-          'attachmentIds are uploaded files, sent as one message or as albums (photos with videos, documents together).',
+          'naming it; at most 150,000 characters: long text is split into several Telegram messages, a caption over 1024 ' +
+          'characters continues as text. attachmentIds (alias attachments, at most 15) are uploaded files, sent as one ' +
+          'message or as albums. private: true stores a note for the team (message_type note): never sent, it does not ' +
+          'answer the customer; @[Name](userId) or @email-local-part in a note notifies that team member. A reply (not a ' +
+          'note) clears waitingSince and sets firstReplyAt once.',
         params: IdParams,
         body: Type.Object(
           {
-            content: Type.Optional(Nullable(Type.String({ maxLength: 100_000 }))),
+            content: Type.Optional(Nullable(Type.String({ maxLength: MAX_CONTENT }))),
+            private: Type.Optional(Type.Boolean()),
             buttons: Type.Optional(Buttons),
-            attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
+            attachmentIds: Type.Optional(AttachmentIds),
+            attachments: Type.Optional(AttachmentIds),
             replyToMessageId: Type.Optional(Uuid),
+            replyToId: Type.Optional(Uuid),
             silent: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
@@ -125,19 +140,67 @@ export async function conversationMessageRoutes(app: Http, { services }: HttpDep
       },
     },
     async (req, reply) => {
-      const who = principal(req);
       const body = req.body;
-      const { message, attachments } = await outbound.reply({
+      const { message, attachments } = await replies.post(principal(req), {
         conversationId: req.params.id,
-        html: body.content ?? null,
+        content: body.content ?? null,
+        private: body.private === true,
         buttons: body.buttons as never,
-        attachmentIds: body.attachmentIds,
-        replyToMessageId: body.replyToMessageId,
+        attachmentIds: body.attachmentIds ?? body.attachments,
+        replyToMessageId: body.replyToMessageId ?? body.replyToId,
         silent: body.silent,
-        senderUserId: who.kind === 'user' ? who.id : null,
       });
       return reply.status(201).send(presentMessage(message, attachments));
     },
+  );
+
+  app.patch(
+    '/api/v1/conversations/:id/messages/:messageId',
+    {
+      config: { access: 'conversations:write' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Edit a sent reply (replayed on Telegram with editMessageText) or a note',
+        description:
+          'Agents edit their own messages; owners, admins and API keys any. The previous version is kept in editHistory. ' +
+          'Only a reply sent as one Telegram message can be edited (4096 characters, 1024 for a caption); ' +
+          'contentAttributes.remoteEdit tells whether Telegram took it (queued, synced, failed with the reason).',
+        params: MessageParams,
+        body: Type.Object(
+          { content: Type.String({ minLength: 1, maxLength: MAX_CONTENT }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: MessageBody, ...errorResponses, 409: Type.Ref('Error') },
+      },
+    },
+    async (req) => {
+      const { message, attachments } = await replies.edit(
+        principal(req),
+        req.params.id,
+        req.params.messageId,
+        req.body.content,
+      );
+      return presentMessage(message, attachments);
+    },
+  );
+
+  app.delete(
+    '/api/v1/conversations/:id/messages/:messageId',
+    {
+      config: { access: 'conversations:write' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Delete a sent reply (also on Telegram, within 48 hours of sending) or a note',
+        description:
+          'The message is marked deleted (deletedAt): its content is kept for the audit but no longer shown. A sent reply ' +
+          'is deleted on Telegram by a job (contentAttributes.remoteDelete); Telegram allows bots this only within 48 hours ' +
+          'of sending, so older ones are refused with 409. Queued replies cannot be deleted until sent.',
+        params: MessageParams,
+        response: { 200: MessageBody, ...errorResponses, 409: Type.Ref('Error') },
+      },
+    },
+    async (req) =>
+      presentMessage(await replies.delete(principal(req), req.params.id, req.params.messageId), []),
   );
 
   app.post(
@@ -146,16 +209,29 @@ export async function conversationMessageRoutes(app: Http, { services }: HttpDep
       config: { access: 'conversations:write' },
       schema: {
         tags: ['conversations'],
-        summary: 'Show "typing…" (or another chat action) to the customer for about five seconds',
+        summary:
+          'Agent typing: "typing…" to the customer (about five seconds) and conversation.typing to other agents',
+        description:
+          'Call it every few seconds while the agent types (on: true, the default), and once with on: false when they stop: ' +
+          'other agents get conversation.typing {conversationId, userId, on}. Telegram has no "stopped typing"; its ' +
+          "indicator fades by itself. The customer's typing is not available in the Bot API.",
         params: IdParams,
         body: Type.Optional(
-          Type.Object({ action: Type.Optional(ChatActionName) }, { additionalProperties: false }),
+          Type.Object(
+            { action: Type.Optional(ChatActionName), on: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
         ),
         response: { 204: Type.Null(), ...errorResponses, 409: Type.Ref('Error'), 503: Type.Ref('Error') },
       },
     },
     async (req, reply) => {
-      await outbound.chatAction(req.params.id, (req.body?.action ?? 'typing') as never);
+      await replies.typing(
+        principal(req),
+        req.params.id,
+        req.body?.on ?? true,
+        (req.body?.action ?? 'typing') as never,
+      );
       return reply.status(204).send(null);
     },
   );

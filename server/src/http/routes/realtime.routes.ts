@@ -17,8 +17,9 @@ export async function realtimeRoutes(app: Http, { hub }: HttpDeps) {
     schema: {
       tags: ['realtime'],
       summary:
-        'WebSocket: rooms `contacts`, `imports`, `import:<id>`, `conversations`; events contact.created|updated|deleted, import.progressed, conversation.created|updated|deleted, message.created|updated',
-      description: 'Upgrade to a WebSocket (see docs/api.md, Realtime). A plain HTTP GET answers 426.',
+        'WebSocket: rooms `contacts`, `imports`, `import:<id>`, `conversations` (filtered by conversation visibility), `presence`, `user:<your id>`; events carry `at` for catch-up',
+      description:
+        'Upgrade to a WebSocket (see docs/api.md, Realtime: rooms, visibility, catch-up after a reconnect). A plain HTTP GET answers 426.',
       querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 500 })) }),
       response: { 426: Type.Ref('Error') },
     },

@@ -28,24 +28,29 @@ export class BotLimiter {
   /** Builds a limiter for the given limits. */
   constructor(private readonly limits: FakeLimits) {}
 
-  /** Returns the verdict for `count` messages to chatId at `now` (ms), or null and counts them when they fit. */
-  take(chatId: number | string, now: number, count = 1): LimitVerdict | null {
+  /**
+   * Returns the verdict for `count` messages to chatId at `now` (ms), or null and counts them when they fit. `count` is what
+   * the bot's 30/s sees (an album's items); `chatCount` what the chat's limits see (an album is one message there, as on Telegram,
+   * which delivers an album of up to 10 to a user at once).
+   */
+  take(chatId: number | string, now: number, count = 1, chatCount = count): LimitVerdict | null {
     const key = String(chatId);
     const isGroup = typeof chatId === 'string' || chatId < 0;
     const botWait = windowWait(this.botWindow, now, 1000, this.limits.botPerSecond, count);
     if (botWait > 0) return { limit: 'bot', retryAfter: seconds(botWait) };
     if (isGroup) {
       const win = this.groupWindows.get(key) ?? [];
-      const wait = windowWait(win, now, 60_000, this.limits.groupPerMinute, count);
+      const wait = windowWait(win, now, 60_000, this.limits.groupPerMinute, chatCount);
       if (wait > 0) return { limit: 'group', retryAfter: seconds(wait) };
-      for (let i = 0; i < count; i++) win.push(now);
+      for (let i = 0; i < chatCount; i++) win.push(now);
       this.groupWindows.set(key, win);
     } else {
       const rate = this.limits.privatePerSecond / 1000;
       const prev = this.buckets.get(key) ?? { tokens: this.limits.privateBurst, at: now };
       const tokens = Math.min(this.limits.privateBurst, prev.tokens + (now - prev.at) * rate);
-      if (tokens < count) return { limit: 'private-chat', retryAfter: seconds((count - tokens) / rate) };
-      this.buckets.set(key, { tokens: tokens - count, at: now });
+      if (tokens < chatCount)
+        return { limit: 'private-chat', retryAfter: seconds((chatCount - tokens) / rate) };
+      this.buckets.set(key, { tokens: tokens - chatCount, at: now });
     }
     for (let i = 0; i < count; i++) this.botWindow.push(now);
     return null;

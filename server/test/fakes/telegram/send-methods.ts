@@ -26,7 +26,14 @@ export function targetChat(bot: FakeBot, params: Json): number | string {
 }
 
 /** 400 for a reply to an unknown message, then 403 for a user who blocked the bot, then 429 when over a limit; counts it otherwise. */
-export function admit(bot: FakeBot, method: string, chatId: number | string, params: Json, count = 1): void {
+export function admit(
+  bot: FakeBot,
+  method: string,
+  chatId: number | string,
+  params: Json,
+  count = 1,
+  chatCount = count,
+): void {
   const replyTo = replyTarget(params);
   if (
     replyTo !== undefined &&
@@ -40,7 +47,7 @@ export function admit(bot: FakeBot, method: string, chatId: number | string, par
   }
   if (!bot.enforceLimits) return;
   const now = bot.deps.clock();
-  const verdict = bot.limiter.take(chatId, now, count);
+  const verdict = bot.limiter.take(chatId, now, count, chatCount);
   if (!verdict) return;
   const description = `Too Many Requests: retry after ${verdict.retryAfter}`;
   bot.rejected.push({
@@ -123,7 +130,10 @@ export function sendPlain(bot: FakeBot, method: string, params: Json): Json {
   return message;
 }
 
-/** sendMediaGroup: 2–10 photos/videos/documents/audios; each item counts as one message against the limits. */
+/**
+ * sendMediaGroup: 2–10 photos/videos/documents/audios. Each item counts as one message against the bot's 30/s, the album as one
+ * message against the chat's limits (Telegram delivers an album of up to 10 to a user at once).
+ */
 export function sendMediaGroup(bot: FakeBot, params: Json): Json[] {
   const chatId = targetChat(bot, params);
   const media = params.media;
@@ -134,7 +144,7 @@ export function sendMediaGroup(bot: FakeBot, params: Json): Json[] {
   );
   const kinds = media.map((item: Json) => String(item.type ?? 'photo'));
   const files = media.map((item: Json, i) => mediaObject(bot, kinds[i] as string, item.media, params));
-  admit(bot, 'sendMediaGroup', chatId, params, media.length);
+  admit(bot, 'sendMediaGroup', chatId, params, media.length, 1);
   const groupId = BigInt(`0x${randomBytes(7).toString('hex')}`).toString();
   const messages = media.map((_item, i) => ({
     ...envelope(bot, chatId, i === 0 ? params : {}),

@@ -1,0 +1,41 @@
+import type { Contact, Conversation, Message } from '../db/schema.ts';
+import type { Repos } from '../repositories/index.ts';
+
+/** A customer message just recorded, as hooks see it. */
+export interface IncomingMessageHookEvent {
+  channelId: string;
+  conversation: Conversation;
+  message: Message;
+  /** The sender (for groups, the member who wrote). */
+  contact: Contact;
+  /** The conversation was created by this message (a new chat, or the reopen window had passed). */
+  conversationCreated: boolean;
+  /** A resolved or snoozed conversation was reopened by this message. */
+  conversationReopened: boolean;
+  /** The flood guard throttled this message: hooks that reply or automate must skip it. */
+  throttled: boolean;
+}
+
+/**
+ * What the inbox features do when a customer writes (auto-assignment, auto-reply, CSAT comments, automations later).
+ * Hooks run inside the receive transaction (`r`), in registration order: they must stay short and put slow or outbound
+ * work into jobs queued through `r.jobs`, so it commits with the message and nothing is sent for a message that was
+ * rolled back. A hook that throws fails the update, which is retried.
+ */
+export type IncomingMessageHook = (r: Repos, event: IncomingMessageHookEvent) => Promise<void>;
+
+/** The registry owners add to at start-up (services/index.ts); the receive path calls `incomingMessage`. */
+export class ConversationHooks {
+  private readonly onIncoming: Array<{ name: string; hook: IncomingMessageHook }> = [];
+
+  /** Registers a hook under a name (for logs and tests); names are unique. */
+  onIncomingMessage(name: string, hook: IncomingMessageHook): void {
+    if (this.onIncoming.some((h) => h.name === name)) throw new Error(`hook ${name} is already registered`);
+    this.onIncoming.push({ name, hook });
+  }
+
+  /** Runs every incoming-message hook in order. */
+  async incomingMessage(r: Repos, event: IncomingMessageHookEvent): Promise<void> {
+    for (const { hook } of this.onIncoming) await hook(r, event);
+  }
+}

@@ -1,0 +1,158 @@
+import { escapeHtml } from '../channels/telegram/telegram.html.ts';
+import type { Conversation, CsatResponse } from '../db/schema.ts';
+import { presentConversation } from '../http/conversation.presenters.ts';
+import { ConflictError } from '../lib/errors.ts';
+import type { Repos } from '../repositories/index.ts';
+import type { CallbackAnswer, CallbackHandler } from './callback-router.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import type { IncomingMessageHook } from './conversation-hooks.ts';
+import { CONVERSATIONS_ROOM } from './conversation-recorder.ts';
+import { inboxSettingsOf } from './inbox-settings.ts';
+import type { OutboundService } from './outbound.service.ts';
+import { type ReplyLanguage, replyLanguage } from './reply-language.ts';
+
+/** Callback data prefix of the survey's buttons: `csat:<responseId>:<1-5>`. */
+export const CSAT_PREFIX = 'csat:';
+/** After a rating, the customer's next message within this time is taken as the comment. */
+export const COMMENT_WINDOW_MS = 3600_000;
+/** Longest comment kept. */
+const MAX_COMMENT = 2000;
+
+const TEXTS: Record<
+  ReplyLanguage,
+  Record<'question' | 'thanks' | 'toast' | 'changed' | 'closed' | 'unknown', string>
+> = {
+  ru: {
+    question: 'Пожалуйста, оцените, как мы вам помогли: от 1 (плохо) до 5 (отлично).',
+    thanks: 'Спасибо за оценку! Если хотите, напишите в ответ, что нам стоит улучшить.',
+    toast: 'Спасибо за оценку!',
+    changed: 'Оценка изменена',
+    closed: 'Опрос уже закрыт',
+    unknown: 'Опрос не найден',
+  },
+  en: {
+    question: 'How would you rate our help? From 1 (poor) to 5 (excellent).',
+    thanks: 'Thank you for your rating! If you like, reply with what we could do better.',
+    toast: 'Thank you for your rating!',
+    changed: 'Rating updated',
+    closed: 'This survey has closed',
+    unknown: 'Survey not found',
+  },
+};
+
+const DATA = /^csat:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([1-5])$/;
+
+/** The CSAT summary kept on the conversation (conversations.csat, migration 0013). */
+function summaryOf(row: CsatResponse) {
+  return {
+    responseId: row.id,
+    rating: row.rating,
+    comment: row.comment,
+    ratedAt: row.ratedAt ? row.ratedAt.toISOString() : null,
+  };
+}
+
+/**
+ * Customer satisfaction: a survey with inline buttons 1–5 sent when a conversation is resolved (inbox settings
+ * `csat.enabled`) or on demand; a tap rates (later taps within `csat.windowHours` of sending change it), the customer's
+ * next message within an hour becomes the comment. csat_responses keeps every survey (reports read it); the latest
+ * rating is also kept on the conversation.
+ */
+export class CsatService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly outbound: OutboundService,
+  ) {}
+
+  /**
+   * The `csat.send` job, queued by the resolve path (ConversationsService) when the channel has CSAT on: sends the
+   * survey if the conversation is still resolved. Private chats only: a group has no one customer to rate.
+   */
+  sendOnResolve(conversationId: string): Promise<void> {
+    return inTransaction(this.ctx, async (r) => {
+      const conversation = await r.conversations.get(conversationId);
+      if (conversation?.status !== 'resolved' || conversation.chatKind !== 'private') return;
+      await this.sendSurvey(r, conversation);
+    });
+  }
+
+  /** The manual "send survey" action (POST /conversations/:id/csat); any status, CSAT setting or not. */
+  async sendSurvey(r: Repos, conversation: Conversation): Promise<CsatResponse> {
+    if (conversation.chatKind !== 'private' || !conversation.contactId)
+      throw new ConflictError('A survey goes to one customer: group conversations cannot be rated');
+    const contact = await r.contacts.get(conversation.contactId);
+    const lang = await replyLanguage(r, contact?.language);
+    const row = await r.csat.create({
+      conversationId: conversation.id,
+      contactId: conversation.contactId,
+      assigneeId: conversation.assigneeId,
+      // The service clock, like the window checks that compare against it.
+      sentAt: this.ctx.clock.now(),
+    });
+    const { message } = await this.outbound.queueReply(r, {
+      conversationId: conversation.id,
+      html: escapeHtml(TEXTS[lang].question),
+      buttons: {
+        kind: 'inline',
+        rows: [
+          [1, 2, 3, 4, 5].map((n) => ({
+            kind: 'callback' as const,
+            text: String(n),
+            data: `${CSAT_PREFIX}${row.id}:${n}`,
+          })),
+        ],
+      },
+      senderUserId: null,
+    });
+    await r.csat.setMessage(row.id, message.id);
+    return { ...row, messageId: message.id };
+  }
+
+  /** Surveys of a conversation, newest first. */
+  list(conversationId: string): Promise<CsatResponse[]> {
+    return this.ctx.repos.csat.listForConversation(conversationId);
+  }
+
+  /** The `csat:` button owner: records or changes the rating and answers with a toast. */
+  readonly onTap: CallbackHandler = async (r, tap): Promise<CallbackAnswer> => {
+    const lang = await replyLanguage(r, tap.contact.language);
+    const t = TEXTS[lang];
+    const m = DATA.exec(tap.data);
+    const row = m ? await r.csat.getForUpdate(m[1]!) : undefined;
+    if (!m || !row || (row.contactId !== null && row.contactId !== tap.contact.id))
+      return { text: t.unknown };
+    const rating = Number(m[2]);
+    const now = this.ctx.clock.now();
+    const conversation = await r.conversations.get(row.conversationId);
+    const channel = conversation ? await r.channels.get(conversation.channelId) : undefined;
+    const windowHours = channel ? inboxSettingsOf(channel).csat.windowHours : 24;
+    if (now.getTime() - row.sentAt.getTime() > windowHours * 3600_000) return { text: t.closed };
+    const first = row.ratedAt === null;
+    const rated = await r.csat.rate(row.id, rating, now, new Date(now.getTime() + COMMENT_WINDOW_MS));
+    await this.publishSummary(r, rated);
+    if (first && conversation)
+      await this.outbound.queueReply(r, {
+        conversationId: conversation.id,
+        html: escapeHtml(t.thanks),
+        senderUserId: null,
+      });
+    return { text: first ? t.toast : t.changed };
+  };
+
+  /** The `csat-comment` hook: the customer's next message after a rating (within the hour) is its comment. */
+  readonly commentHook: IncomingMessageHook = async (r, event) => {
+    if (event.throttled || event.conversation.chatKind !== 'private') return;
+    const text = event.message.content?.trim();
+    if (!text) return;
+    const row = await r.csat.awaitingCommentOf(event.contact.id, this.ctx.clock.now());
+    if (!row) return;
+    await this.publishSummary(r, await r.csat.setComment(row.id, text.slice(0, MAX_COMMENT)));
+  };
+
+  private async publishSummary(r: Repos, row: CsatResponse): Promise<void> {
+    const conversation = await r.replies.setConversationCsat(row.conversationId, summaryOf(row));
+    await r.realtime.publish(CONVERSATIONS_ROOM, 'conversation.updated', {
+      conversation: presentConversation(conversation),
+    });
+  }
+}
