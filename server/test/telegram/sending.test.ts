@@ -39,7 +39,10 @@ beforeAll(async () => {
   const agentUser = await app.userWithRole('agent');
   agent = agentUser.token;
   // Agents see (and answer) conversations only of channels they are members of.
-  await app.services.ctx.db.insertInto('channelMembers').values({ channelId, userId: agentUser.user.id }).execute();
+  await app.services.ctx.db
+    .insertInto('channelMembers')
+    .values({ channelId, userId: agentUser.user.id })
+    .execute();
   filesDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-send-'));
   // The send path reads ctx.storage when it sends; give this app one if the composition root has none.
   app.services.ctx.storage ??= new LocalFileStorage(filesDir);
