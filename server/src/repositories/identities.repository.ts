@@ -8,7 +8,23 @@ export interface Identity {
   channelId: string;
   externalId: string;
   reachable: boolean;
+  /** When the person was last heard from on this channel. */
+  lastSeenAt: Date | null;
+  /** The flood guard's counter (services/flood-guard.ts), read with the row lock so it needs no query of its own. */
+  floodWindowStart: Date | null;
+  floodCount: number;
 }
+
+const IDENTITY_COLUMNS = [
+  'id',
+  'contactId',
+  'channelId',
+  'externalId',
+  'reachable',
+  'lastSeenAt',
+  'floodWindowStart',
+  'floodCount',
+] as const;
 
 /** Contact identities as the receive path needs them: found by the platform's id, created, marked reachable. */
 export class IdentitiesRepository {
@@ -18,7 +34,7 @@ export class IdentitiesRepository {
   findForUpdate(channelId: string, externalId: string): Promise<Identity | undefined> {
     return this.db
       .selectFrom('contactChannels')
-      .select(['id', 'contactId', 'channelId', 'externalId', 'reachable'])
+      .select(IDENTITY_COLUMNS)
       .where('channelId', '=', channelId)
       .where('externalId', '=', externalId)
       .forUpdate()
@@ -30,7 +46,7 @@ export class IdentitiesRepository {
     return this.db
       .insertInto('contactChannels')
       .values({ contactId, channelId, externalId, lastSeenAt: seenAt })
-      .returning(['id', 'contactId', 'channelId', 'externalId', 'reachable'])
+      .returning(IDENTITY_COLUMNS)
       .executeTakeFirstOrThrow();
   }
 
@@ -50,15 +66,6 @@ export class IdentitiesRepository {
       .set({ reachable, lastError })
       .where('id', '=', id)
       .execute();
-  }
-
-  /** The flood-guard counter of an identity (call after findForUpdate: the row is locked). */
-  floodState(id: string): Promise<{ windowStart: Date | null; count: number }> {
-    return this.db
-      .selectFrom('contactChannels')
-      .select(['floodWindowStart as windowStart', 'floodCount as count'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
   }
 
   /** Stores the flood-guard counter; `flag` also records when the identity was flagged for flooding. */

@@ -156,7 +156,11 @@ export async function recordMessage(
   const seen = await r.messages.findBySource(open.id, m.messageId);
   if (seen) return { conversation: open, message: seen, created: false, throttled: seen.throttled };
 
-  const flood = countMessage(await r.identities.floodState(from.identity.id), m.sentAt);
+  // The identity row was read (and locked) by the caller in this transaction: its counter is current.
+  const flood = countMessage(
+    { windowStart: from.identity.floodWindowStart, count: from.identity.floodCount },
+    m.sentAt,
+  );
   await r.identities.setFloodState(from.identity.id, flood.state, flood.flag);
 
   const repliedTo = m.replyToMessageId

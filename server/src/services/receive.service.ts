@@ -167,21 +167,50 @@ export class ReceiveService {
       // /start again is the person asking to hear from us again.
       if (!current.subscribed) profile.subscribed = true;
     }
-    if (profile.lastActivityAt && current.lastActivityAt && current.lastActivityAt > profile.lastActivityAt)
+    // Activity is kept to the minute: a person writing ten messages in a row rewrites their contact row (and its many
+    // indexes) once, not ten times. Profile changes are written at once.
+    if (profile.lastActivityAt && !movesForward(current.lastActivityAt, profile.lastActivityAt))
       delete profile.lastActivityAt;
-    const contact = (await r.contacts.update(current.id, profile)) ?? current;
-    await r.identities.touch(existing.id, at);
-    return { contact, identity: existing, createdContact: false };
+    const changes = changedFields(current, profile);
+    const contact = changes ? ((await r.contacts.update(current.id, changes)) ?? current) : current;
+    if (movesForward(existing.lastSeenAt, at)) await r.identities.touch(existing.id, at);
+    return { contact, identity: existing, createdContact: false, contactChanged: changes !== null };
   }
 
+  /** contact.created / contact.updated, only when the row was written. */
   private async publish(r: Repos, person: Person): Promise<void> {
+    if (!person.createdContact && person.contactChanged === false) return;
     const event = person.createdContact ? 'contact.created' : 'contact.updated';
     await r.realtime.publish('contacts', event, { contact: person.contact as never });
   }
 }
 
-/** The person behind an event, as identify() found or created them. */
-type Person = Pick<ReceiveResult, 'contact' | 'identity' | 'createdContact'>;
+/** The person behind an event, as identify() found or created them; `contactChanged` false when nothing was written. */
+type Person = Pick<ReceiveResult, 'contact' | 'identity' | 'createdContact'> & { contactChanged?: boolean };
+
+/** Activity and last-seen times are recorded at this resolution (see identify). */
+const ACTIVITY_RESOLUTION_MS = 60_000;
+
+/** True when `next` is at least ACTIVITY_RESOLUTION_MS after `current` (or there is no current time). */
+function movesForward(current: Date | null, next: Date): boolean {
+  return current === null || next.getTime() - current.getTime() >= ACTIVITY_RESOLUTION_MS;
+}
+
+/** The fields of `profile` whose value differs from the contact's, or null when none does. */
+function changedFields(current: Contact, profile: ContactFields): ContactFields | null {
+  const changes: ContactFields = {};
+  let any = false;
+  for (const [key, value] of Object.entries(profile) as [keyof ContactFields, unknown][]) {
+    const now = (current as unknown as Record<string, unknown>)[key];
+    const same =
+      value instanceof Date && now instanceof Date ? value.getTime() === now.getTime() : value === now;
+    if (!same) {
+      (changes as Record<string, unknown>)[key] = value;
+      any = true;
+    }
+  }
+  return any ? changes : null;
+}
 
 const NOTHING_RECORDED = {
   conversation: null,

@@ -49,6 +49,9 @@ export type WebhookOutcome = 'stored' | 'duplicate' | 'unauthorized' | 'unknown'
 
 /** Telegram's receive side: accepting webhook deliveries and processing stored updates. */
 export class TelegramReceiver {
+  /** When this process last wrote a channel's last_update_at (ms): the health view needs it to the second, not per update. */
+  private readonly markedAt = new Map<string, number>();
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly channels: ChannelsService,
@@ -68,10 +71,17 @@ export class TelegramReceiver {
     if (channel.status !== 'active') return 'paused';
     const stored = await inTransaction(this.ctx, async (r) => {
       const n = await storeUpdates(r, channelId, [update]);
-      if (n > 0) await r.channels.markUpdateReceived(channelId);
+      if (n > 0 && this.shouldMark(channelId)) await r.channels.markUpdateReceived(channelId);
       return n;
     });
     return stored > 0 ? 'stored' : 'duplicate';
+  }
+
+  private shouldMark(channelId: string): boolean {
+    const now = Date.now();
+    if (now - (this.markedAt.get(channelId) ?? 0) < 1000) return false;
+    this.markedAt.set(channelId, now);
+    return true;
   }
 
   /**
@@ -93,11 +103,10 @@ export class TelegramReceiver {
   private async processOnce(rowId: number): Promise<void> {
     const run = () =>
       inTransaction(this.ctx, async (r) => {
-        const row = await r.telegramUpdates.getForUpdate(rowId);
-        if (!row || row.processedAt) return null;
+        const row = await r.telegramUpdates.claimForProcessing(rowId);
+        if (!row) return null;
         const event = mapUpdate(row.payload);
         const result = event ? await this.receive.apply(r, row.channelId, event) : null;
-        await r.telegramUpdates.markProcessed(rowId);
         return { event, channelId: row.channelId, answer: result?.callbackAnswer };
       });
     let done: Awaited<ReturnType<typeof run>>;
