@@ -153,15 +153,12 @@ export async function recordMessage(
     created: conversationCreated,
     reopened: conversationReopened,
   } = await openConversation(r, channelId, m.chat, from.contact, m.sentAt);
-  const seen = await r.messages.findBySource(open.id, m.messageId);
-  if (seen) return { conversation: open, message: seen, created: false, throttled: seen.throttled };
-
-  // The identity row was read (and locked) by the caller in this transaction: its counter is current.
+  // The identity row was read (and locked) by the caller in this transaction: its counter is current. It is stored
+  // only once the message is known to be new (a redelivery inserts nothing and counts nothing).
   const flood = countMessage(
     { windowStart: from.identity.floodWindowStart, count: from.identity.floodCount },
     m.sentAt,
   );
-  await r.identities.setFloodState(from.identity.id, flood.state, flood.flag);
 
   const repliedTo = m.replyToMessageId
     ? await r.messages.findBySource(open.id, m.replyToMessageId)
@@ -179,11 +176,12 @@ export async function recordMessage(
     throttled: flood.throttled,
     sentAt: m.sentAt,
   });
-  // The identity row lock serializes one person's messages, so a conflict here means a concurrent redelivery won.
+  // Already stored (the same platform message seen before): the insert is the check, one statement for the usual case.
   if (!inserted) {
     const message = (await r.messages.findBySource(open.id, m.messageId))!;
     return { conversation: open, message, created: false, throttled: message.throttled };
   }
+  await r.identities.setFloodState(from.identity.id, flood.state, flood.flag);
   const attachments = await addAttachments(r, inserted.id, m.attachments);
   const titleChanged = m.chat.kind === 'group' && m.chat.title !== undefined && m.chat.title !== open.title;
   const conversation = await r.conversations.touch(

@@ -144,7 +144,21 @@ export class CsatService {
     if (event.throttled || event.conversation.chatKind !== 'private') return;
     const text = event.message.content?.trim();
     if (!text) return;
-    const row = await r.csat.awaitingCommentOf(event.contact.id, this.ctx.clock.now());
+    const now = this.ctx.clock.now();
+    // A comment can only be awaited after a rating: in this conversation, whose summary then shows a rating without a
+    // comment from within the window, or in an earlier one when this message started a new conversation. Any other
+    // message needs no lookup.
+    const summary = event.conversation.csat as {
+      comment?: string | null;
+      ratedAt?: string | Date | null;
+    } | null;
+    const mayAwait =
+      event.conversationCreated ||
+      (summary?.ratedAt != null &&
+        !summary.comment &&
+        now.getTime() - new Date(summary.ratedAt).getTime() < COMMENT_WINDOW_MS);
+    if (!mayAwait) return;
+    const row = await r.csat.awaitingCommentOf(event.contact.id, now);
     if (!row) return;
     await this.publishSummary(r, await r.csat.setComment(row.id, text.slice(0, MAX_COMMENT)));
   };
