@@ -8,19 +8,16 @@
 // times GET /api/v1/conversations (first page, as an admin and as an agent with channel membership). Writes
 // bench/results/inbox.json.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { pino } from 'pino';
 import WebSocket from 'ws';
-import { startApp } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
 import { hashPassword } from '../server/src/services/auth.service.ts';
-import { FakeTelegram } from '../server/test/fakes/telegram/index.ts';
 import { textUpdate, tgUser } from '../server/test/telegram/receiving.helpers.ts';
+import { startBenchApp } from './support/bench-app.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -40,19 +37,8 @@ const N = Math.round(RATE * SECONDS);
 const PEOPLE = Array.from({ length: Number(args.people) }, () => tgUser());
 const IN_FLIGHT = 100;
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
-await chmod(dataDir, 0o755);
-const tg = await FakeTelegram.start({ enforceLimits: false });
-const config = loadConfig({
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  SWITCHBOARD_DATA_DIR: dataDir,
-  SWITCHBOARD_SECRET_KEY: 'b'.repeat(64),
-  TELEGRAM_API_ROOT: tg.apiRoot,
-  PUBLIC_URL: 'https://bench.example.test',
-  LOG_LEVEL: 'silent',
-});
-const app = await startApp(config, { role: 'start', log: pino({ level: 'silent' }), skipBootstrap: true });
+const bench = await startBenchApp();
+const { app, tg } = bench;
 const { ctx } = app.services;
 const SYSTEM = { type: 'system' as const, id: null, name: 'bench' };
 
@@ -254,6 +240,4 @@ const summary = {
 };
 await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
 await writeFile(path.join(ROOT, 'bench/results/inbox.json'), `${JSON.stringify(summary, null, 2)}\n`);
-await app.stop();
-await tg.stop();
-await rm(dataDir, { recursive: true, force: true });
+await bench.stop();

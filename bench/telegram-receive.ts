@@ -2,16 +2,13 @@
 // Run: npx tsx bench/telegram-receive.ts [--updates N] [--people P]   (default 2000 updates from 200 people; uses DATABASE_URL if
 // set, else a temporary embedded PostgreSQL). Prints updates/s stored and processed for each path and writes bench/results/telegram-receive.json.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { startApp } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { FakeTelegram } from '../server/test/fakes/telegram/index.ts';
 import { textUpdate, tgUser } from '../server/test/telegram/receiving.helpers.ts';
+import { startBenchApp } from './support/bench-app.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -20,19 +17,8 @@ const { values: args } = parseArgs({
 const N = Number(args.updates);
 const PEOPLE = Array.from({ length: Number(args.people) }, () => tgUser());
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
-await chmod(dataDir, 0o755);
-const tg = await FakeTelegram.start({ enforceLimits: false });
-const config = loadConfig({
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  SWITCHBOARD_DATA_DIR: dataDir,
-  SWITCHBOARD_SECRET_KEY: 'b'.repeat(64),
-  TELEGRAM_API_ROOT: tg.apiRoot,
-  PUBLIC_URL: 'https://bench.example.test',
-  LOG_LEVEL: 'silent',
-});
-const app = await startApp(config, { role: 'start', log: pino({ level: 'silent' }), skipBootstrap: true });
+const bench = await startBenchApp();
+const { app, tg } = bench;
 const SYSTEM = { type: 'system' as const, id: null, name: 'bench' };
 
 function newBot() {
@@ -110,6 +96,4 @@ await writeFile(
   path.join(ROOT, 'bench/results/telegram-receive.json'),
   `${JSON.stringify(summary, null, 2)}\n`,
 );
-await app.stop();
-await tg.stop();
-await rm(dataDir, { recursive: true, force: true });
+await bench.stop();
