@@ -29,6 +29,12 @@ export class WorkerLiveness {
     private readonly log: Logger,
     private readonly opts: LivenessOptions = DEFAULT_LIVENESS,
   ) {
+    // graphile-worker 0.17 locks jobs with the pool's id (batched getJobs), older paths with a worker's: record both, so
+    // the sweep of a dead process releases whatever it held.
+    this.events.on('pool:create', ({ workerPool }) => {
+      this.workerIds.add(workerPool.id);
+      void this.beat();
+    });
     this.events.on('worker:create', ({ worker }) => {
       this.workerIds.add(worker.workerId);
       void this.beat();

@@ -41,6 +41,37 @@ describe('worker liveness', () => {
     expect(left.rows[0]!.n).toBe(0);
   });
 
+  it("records the id graphile-worker really locks this process's jobs with", async () => {
+    const { db } = app.services.ctx;
+    // Hold the probe's insert so its job stays running (and locked) while we look at who locked it.
+    const blocker = await db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`lock table system_probes in exclusive mode`.execute(conn);
+      try {
+        await app.services.system.queueProbes('locked-by', 1);
+        const lockedBy = await eventually(
+          async () => {
+            const r = await sql<{ lockedBy: string | null }>`
+              select j.locked_by from graphile_worker._private_jobs j
+                join graphile_worker._private_tasks t on t.id = j.task_id
+               where t.identifier = 'system.probe' and j.payload->>'token' = 'locked-by'`.execute(db);
+            return r.rows[0]?.lockedBy ?? undefined;
+          },
+          10_000,
+          'the probe job to be locked',
+        );
+        const recorded = await sql<{ n: number }>`
+          select count(*)::int as n from worker_processes where ${lockedBy} = any(worker_ids) and pid = ${process.pid}`.execute(
+          db,
+        );
+        return { lockedBy, recorded: recorded.rows[0]!.n };
+      } finally {
+        await sql`rollback`.execute(conn);
+      }
+    });
+    expect(blocker.recorded).toBe(1);
+  });
+
   it('does not release jobs of a process that is still heartbeating', async () => {
     const { db } = app.services.ctx;
     const job = await sql<{ id: string }>`
