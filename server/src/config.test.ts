@@ -18,6 +18,12 @@ function problemsOf(env: Record<string, string>): string[] {
 const HEX_KEY = 'ab'.repeat(32);
 
 describe('loadConfig', () => {
+  it('names BROADCAST_IN_DOUBT when it is neither unknown nor resend', () => {
+    expect(problemsOf({ BROADCAST_IN_DOUBT: 'maybe' })).toEqual([
+      'BROADCAST_IN_DOUBT: must be unknown or resend, got "maybe"',
+    ]);
+  });
+
   it('has working defaults for an empty environment', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
@@ -35,6 +41,7 @@ describe('loadConfig', () => {
       apiRateLimitPerMinute: 1200,
       sessionTtlHours: 720,
       telegramApiRoot: 'https://api.telegram.org',
+      broadcastInDoubt: 'unknown',
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -54,6 +61,7 @@ describe('loadConfig', () => {
       BODY_LIMIT_MB: '2',
       API_RATE_LIMIT_PER_MINUTE: '60',
       SESSION_TTL_HOURS: '12',
+      BROADCAST_IN_DOUBT: 'resend',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -69,6 +77,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2 * 1024 * 1024,
       apiRateLimitPerMinute: 60,
       sessionTtlHours: 12,
+      broadcastInDoubt: 'resend',
     });
   });
 

@@ -25,6 +25,11 @@ export interface Config {
   telegramApiRoot: string;
   /** Extra spacing of Telegram send slots, in percent (TELEGRAM_RATE_HEADROOM_PERCENT): absorbs network jitter. */
   telegramRateHeadroomPercent: number;
+  /**
+   * What a broadcast does with recipients whose send was in flight when a process died (BROADCAST_IN_DOUBT): `unknown`
+   * (default: marked, never resent, so nobody gets it twice) or `resend` (nobody misses it, those few may get it twice).
+   */
+  broadcastInDoubt: 'unknown' | 'resend';
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -121,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
   }
 
   const logLevel = (str('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  const broadcastInDoubt = (str('BROADCAST_IN_DOUBT') ?? 'unknown') as Config['broadcastInDoubt'];
+  if (broadcastInDoubt !== 'unknown' && broadcastInDoubt !== 'resend')
+    problems.push(`BROADCAST_IN_DOUBT: must be unknown or resend, got "${broadcastInDoubt}"`);
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
@@ -151,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     trustProxy: bool('TRUST_PROXY', false),
     telegramApiRoot,
     telegramRateHeadroomPercent: decimal('TELEGRAM_RATE_HEADROOM_PERCENT', 0.5, 0, 50),
+    broadcastInDoubt,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -452,6 +452,87 @@ export interface TemplatesTable {
   updatedAt: CreatedAt;
 }
 
+export type BroadcastStatus =
+  | 'draft'
+  | 'scheduled'
+  | 'sending'
+  | 'paused'
+  | 'completed'
+  | 'cancelled'
+  | 'failed';
+export type BroadcastDeliveryStatus =
+  | 'pending'
+  | 'sending'
+  | 'sent'
+  | 'failed'
+  | 'blocked'
+  | 'skipped'
+  | 'unknown'
+  | 'cancelled';
+
+/** A broadcast (0015): audience (segment or filter), message (template or content), schedule, status, counters. */
+export interface BroadcastsTable {
+  id: Generated<string>;
+  title: string;
+  channelId: string;
+  segmentId: string | null;
+  filter: ColumnType<unknown | null, string | null | undefined, string | null>;
+  templateId: string | null;
+  content: string | null;
+  buttons: ColumnType<unknown[], string | undefined, string>;
+  attachmentId: string | null;
+  status: ColumnType<BroadcastStatus, BroadcastStatus | undefined, BroadcastStatus>;
+  scheduledAt: Date | null;
+  localTime: string | null;
+  quietHours: ColumnType<{ from: string; to: string } | null, string | null | undefined, string | null>;
+  paidBroadcast: Generated<boolean>;
+  statusReason: string | null;
+  stats: ColumnType<Record<string, number>, string | undefined, string>;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+  /** 0017: the corrected text of a sent broadcast, how many corrections were asked for, and when deleting it was. */
+  sentEditContent: string | null;
+  sentEditVersion: Generated<number>;
+  sentDeletedAt: Date | null;
+}
+
+/** One recipient of a broadcast (0015); its status is the truth, the broadcast's stats a cache of it. */
+export interface BroadcastDeliveriesTable {
+  id: Generated<number>;
+  broadcastId: string;
+  contactId: string;
+  identityId: string | null;
+  chatExternalId: string | null;
+  status: ColumnType<BroadcastDeliveryStatus, BroadcastDeliveryStatus | undefined, BroadcastDeliveryStatus>;
+  reason: string | null;
+  notBefore: Date | null;
+  leaseUntil: Date | null;
+  attempts: Generated<number>;
+  externalId: string | null;
+  sentAt: Date | null;
+  updatedAt: CreatedAt;
+  /** 0016: the advisory-lock key of the run that claimed the row (see broadcast-deliveries.repository.ts). */
+  claimKey: number | null;
+  /** 0017: the correction the sent message shows (0: the original), and what kept it from the next; its deletion. */
+  editVersion: Generated<number>;
+  editError: string | null;
+  deletedAt: Date | null;
+  deleteError: string | null;
+}
+
+/** A click on a broadcast's URL button or a tap on its callback button (0015). */
+export interface BroadcastClicksTable {
+  id: Generated<number>;
+  broadcastId: string;
+  contactId: string | null;
+  button: number;
+  kind: 'url' | 'callback';
+  clickedAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -486,6 +567,9 @@ export interface Database {
   cannedResponses: CannedResponsesTable;
   csatResponses: CsatResponsesTable;
   userNotifications: UserNotificationsTable;
+  broadcasts: BroadcastsTable;
+  broadcastDeliveries: BroadcastDeliveriesTable;
+  broadcastClicks: BroadcastClicksTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -508,3 +592,5 @@ export type TemplateRow = Selectable<TemplatesTable>;
 export type CannedResponse = Selectable<CannedResponsesTable>;
 export type CsatResponse = Selectable<CsatResponsesTable>;
 export type UserNotification = Selectable<UserNotificationsTable>;
+export type Broadcast = Selectable<BroadcastsTable>;
+export type BroadcastDelivery = Selectable<BroadcastDeliveriesTable>;

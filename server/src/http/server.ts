@@ -17,6 +17,8 @@ import { assignmentRoutes } from './routes/assignment.routes.ts';
 import { attachmentRoutes } from './routes/attachments.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { broadcastRedirectRoutes } from './routes/broadcast-redirect.routes.ts';
+import { broadcastRoutes } from './routes/broadcasts.routes.ts';
 import { cannedResponseRoutes } from './routes/canned-responses.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
 import { contactMessageRoutes } from './routes/contact-messages.routes.ts';
@@ -131,6 +133,8 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     contactRoutes,
     eventRoutes,
     segmentRoutes,
+    broadcastRoutes,
+    broadcastRedirectRoutes,
     conversationRoutes,
     conversationMessageRoutes,
     contactMessageRoutes,

@@ -39,6 +39,15 @@ export function jobHandlers(services: Services): Handlers {
     'conversations.auto_reply': async ({ conversationId }) => {
       await services.autoReply.send(conversationId);
     },
+    'broadcasts.start': async ({ broadcastId }) => {
+      await services.broadcasts.startScheduled(broadcastId);
+    },
+    'broadcasts.deliver': async ({ broadcastId }, helpers) => {
+      await services.broadcastDelivery.run(broadcastId, { signal: helpers.abortSignal });
+    },
+    'broadcasts.sent_edit': async ({ broadcastId }, helpers) => {
+      await services.broadcastSentEdits.run(broadcastId, { signal: helpers.abortSignal });
+    },
     'csat.send': async ({ conversationId }) => {
       await services.csat.sendOnResolve(conversationId);
     },

@@ -23,6 +23,15 @@ export interface JobMap {
   'messages.delete': { messageId: string };
   /** Sends a new conversation's auto-reply (services/auto-reply.ts), at most once per conversation. */
   'conversations.auto_reply': { conversationId: string };
+  /** Starts a scheduled broadcast at its time (services/broadcasts.service.ts); job_key `broadcast:start:<id>`, once. */
+  'broadcasts.start': { broadcastId: string };
+  /** Runs a sending broadcast's delivery manager (services/broadcast-delivery.ts) until done, paused or its next wave. */
+  'broadcasts.deliver': { broadcastId: string };
+  /**
+   * Applies a sent broadcast's latest correction, or its deletion, to every sent row not done yet
+   * (services/broadcast-sent-edits.ts); queue `broadcast-sent-edit:<id>` runs them one at a time per broadcast.
+   */
+  'broadcasts.sent_edit': { broadcastId: string };
   /** Sends the CSAT survey of a resolved conversation (services/csat.service.ts). */
   'csat.send': { conversationId: string };
   /** Run auto-assignment rounds for one channel until its queue is empty or nobody can take more (coalesced per channel). */

@@ -47,4 +47,12 @@ describe('SecretBox', () => {
     expect(() => box.open('plain text')).toThrow(/unknown secret format/);
     expect(() => new SecretBox(randomBytes(16))).toThrow(/32-byte key/);
   });
+
+  it('derives a stable 32-byte key per purpose, different per purpose and per master key', () => {
+    const a = box.deriveKey('purpose a');
+    expect(a).toHaveLength(32);
+    expect(box.deriveKey('purpose a').equals(a)).toBe(true);
+    expect(box.deriveKey('purpose b').equals(a)).toBe(false);
+    expect(new SecretBox(randomBytes(32)).deriveKey('purpose a').equals(a)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Encrypts secrets at rest (bot tokens, SMTP passwords) with AES-256-GCM.
@@ -15,6 +15,14 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+  }
+
+  /**
+   * A 32-byte key for another purpose (signing links, say), derived with HKDF-SHA256 from this box's key and `info`:
+   * one secret to configure, and a leak of a derived key reveals neither the master nor any other purpose's key.
+   */
+  deriveKey(info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), info, 32));
   }
 
   /** Decrypts what `seal` produced; throws if it was tampered with or sealed under another key. */

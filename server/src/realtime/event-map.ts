@@ -26,6 +26,16 @@ export interface RealtimeEventMap {
   'presence.changed': { userId: string; availability: 'online' | 'busy' | 'offline'; online: boolean };
   /** Personal room `user:<id>`: the user's channel or team memberships changed (the hub reloads its visibility cache). */
   'membership.changed': { userId: string };
+  /** Broadcasts room: a broadcast was created or changed by someone (edit, schedule, start, pause, resume, cancel). */
+  'broadcast.updated': { broadcast: Record<string, unknown> };
+  'broadcast.deleted': { id: string };
+  /** Broadcasts room: a broadcast's counters (about once a second while it sends), and `status` when the engine changed it. */
+  'broadcast.progressed': {
+    broadcastId: string;
+    stats: Record<string, number>;
+    status?: string;
+    statusReason?: string;
+  };
 }
 
 export type RealtimeEventName = keyof RealtimeEventMap;
@@ -41,6 +51,9 @@ export interface RealtimeMessage<K extends RealtimeEventName = RealtimeEventName
   scope?: ConversationScope | null;
 }
 
+/** The room of broadcast events (broadcasts:read). */
+export const BROADCASTS_ROOM = 'broadcasts';
+
 /** Rooms whose events are delivered per socket by conversation visibility (realtime/conversation-scope.ts). */
 export const VISIBILITY_ROOMS: ReadonlySet<string> = new Set(['conversations']);
 
@@ -53,6 +66,7 @@ export const ROOM_PERMISSIONS: Record<string, Permission> = {
   imports: 'contacts:read',
   conversations: 'conversations:read',
   presence: 'users:read',
+  broadcasts: 'broadcasts:read',
 };
 
 /** The permission that guards a room, or null for an unknown room. */

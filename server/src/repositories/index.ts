@@ -2,6 +2,9 @@ import type { DbOrTx } from '../db/database.ts';
 import { AssignmentsRepository } from './assignments.repository.ts';
 import { AttachmentsRepository } from './attachments.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { BroadcastClicksRepository } from './broadcast-clicks.repository.ts';
+import { BroadcastDeliveriesRepository } from './broadcast-deliveries.repository.ts';
+import { BroadcastsRepository } from './broadcasts.repository.ts';
 import { BulkDeliveriesRepository } from './bulk-deliveries.repository.ts';
 import { ButtonTapsRepository } from './button-taps.repository.ts';
 import { CannedResponsesRepository } from './canned-responses.repository.ts';
@@ -40,6 +43,9 @@ export function repositories(db: DbOrTx) {
     assignments: new AssignmentsRepository(db),
     attachments: new AttachmentsRepository(db),
     audit: new AuditRepository(db),
+    broadcastClicks: new BroadcastClicksRepository(db),
+    broadcastDeliveries: new BroadcastDeliveriesRepository(db),
+    broadcasts: new BroadcastsRepository(db),
     bulkDeliveries: new BulkDeliveriesRepository(db),
     buttonTaps: new ButtonTapsRepository(db),
     // Reply tools: canned responses, CSAT, notes/edits/deletes, in-app notifications.

@@ -8,6 +8,11 @@ import { AutoAssignService, autoAssignHook } from './assignment-auto.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService } from './auth.service.ts';
 import { AutoReplyService } from './auto-reply.ts';
+import { BROADCAST_CALLBACK_PREFIX } from './broadcast-buttons.ts';
+import { BroadcastClicksService } from './broadcast-clicks.ts';
+import { BroadcastDeliveryManager, DEFAULT_BROADCAST_DELIVERY } from './broadcast-delivery.ts';
+import { BroadcastSentEditsService } from './broadcast-sent-edits.ts';
+import { BroadcastsService } from './broadcasts.service.ts';
 import { BulkSender } from './bulk-sender.ts';
 import { CallbackRouter } from './callback-router.ts';
 import { CannedResponsesService } from './canned-responses.service.ts';
@@ -72,6 +77,8 @@ export function createServices(ctx: ServiceContext) {
   conversationHooks.onIncomingMessage('auto-reply', autoReply.hook);
   conversationHooks.onIncomingMessage('csat-comment', csat.commentHook);
   callbacks.register(CSAT_PREFIX, csat.onTap);
+  const broadcastClicks = new BroadcastClicksService(ctx, callbacks);
+  callbacks.register(BROADCAST_CALLBACK_PREFIX, broadcastClicks.onTap);
   return {
     ctx,
     apiKeys: new ApiKeysService(ctx),
@@ -82,6 +89,13 @@ export function createServices(ctx: ServiceContext) {
     autoReply,
     // Batched sending for bulk callers (broadcasts): same adapters and limiter as `outbound`.
     bulkSender: new BulkSender(ctx, telegramAdapters),
+    broadcastClicks,
+    broadcasts: new BroadcastsService(ctx, templates, telegramAdapters),
+    broadcastSentEdits: new BroadcastSentEditsService(ctx, telegramAdapters, templates),
+    broadcastDelivery: new BroadcastDeliveryManager(ctx, telegramAdapters, templates, {
+      ...DEFAULT_BROADCAST_DELIVERY,
+      inDoubt: ctx.config.broadcastInDoubt,
+    }),
     callbacks,
     channelHealth: new ChannelHealthService(ctx, channels),
     cannedResponses: new CannedResponsesService(ctx, templates, replies),
