@@ -323,13 +323,14 @@ try {
         statusReason: null,
       });
       if (!b) throw new Error(`broadcast ${id} is not a draft`);
-      await r.broadcasts.snapshot(b, filter, {
+      const stats = await r.broadcasts.snapshot(b, filter, {
         startAt: new Date(),
         defaultTimezone: 'UTC',
         localTime: null,
         quietHours: null,
       });
-      return r.broadcasts.recomputeStats(id);
+      await r.broadcasts.setStats(id, stats);
+      return stats;
     });
   /** One broadcast through our path; returns the ms from the start of sending to completion, and the rows sent. */
   const sendOurs = async (tag: string): Promise<{ ms: number; sent: number; pending: number }> => {

@@ -162,13 +162,14 @@ export class BroadcastsRepository {
    * (`unsubscribed`, `blocked` by the workspace, `no_identity` on this channel, `unreachable`: blocked the bot or gone).
    * `not_before` comes from a small per-zone table (one row per time zone PostgreSQL knows, joined by the contact's zone),
    * so the wall-clock arithmetic runs a few hundred times, not once per contact. `on conflict do nothing` makes a repeated
-   * snapshot harmless. Returns the rows inserted.
+   * snapshot harmless (it inserts and counts nothing: the start's status change makes it run once per broadcast). Returns the
+   * counters of the rows inserted (statsOf), for setStats.
    */
   async snapshot(
     broadcast: Pick<Broadcast, 'id' | 'channelId'>,
     filter: FilterGroup,
     timing: SnapshotTiming,
-  ): Promise<number> {
+  ): Promise<Record<string, number>> {
     const db = this.db;
     const identities = db
       .selectFrom('contactChannels')
@@ -213,34 +214,38 @@ export class BroadcastsRepository {
             )
           : sql<Date | null>`null::timestamptz`.as('notBefore'),
       ]);
-    const insert = db
-      .insertInto('broadcastDeliveries')
-      .columns(['broadcastId', 'contactId', 'identityId', 'chatExternalId', 'status', 'reason', 'notBefore'])
-      .expression(select as never)
-      .onConflict((oc) => oc.columns(['broadcastId', 'contactId']).doNothing());
-    const r = await insert.executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0n);
+    // Insert and count in one statement: the counters come from what was inserted, with no second pass over the rows.
+    const counted = await db
+      .with('ins', (qc) =>
+        qc
+          .insertInto('broadcastDeliveries')
+          .columns([
+            'broadcastId',
+            'contactId',
+            'identityId',
+            'chatExternalId',
+            'status',
+            'reason',
+            'notBefore',
+          ])
+          .expression(select as never)
+          .onConflict((oc) => oc.columns(['broadcastId', 'contactId']).doNothing())
+          .returning(['status', 'reason']),
+      )
+      .selectFrom('ins')
+      .select(['status', 'reason', sql<number>`count(*)::int`.as('n')])
+      .groupBy(['status', 'reason'])
+      .execute();
+    return statsOf(counted);
   }
 
-  /**
-   * Recomputes the counters from the rows (one aggregate over the broadcast's rows via broadcast_deliveries_status_idx) and
-   * stores them: `{total, <status>: n…, skipped_<reason>: n…}`. Used at the snapshot, before any sender can hold deltas.
-   */
-  async recomputeStats(id: string): Promise<Record<string, number>> {
-    const rows = await this.db
-      .selectFrom('broadcastDeliveries')
-      .select(['status', sql<string | null>`case when status = 'skipped' then reason end`.as('reason')])
-      .select(sql<string>`count(*)`.as('n'))
-      .where('broadcastId', '=', id)
-      .groupBy(['status', sql`2`])
-      .execute();
-    const stats = statsOf(rows.map((r) => ({ status: r.status, reason: r.reason, n: Number(r.n) })));
+  /** Stores counters computed elsewhere (the snapshot's). */
+  async setStats(id: string, stats: Record<string, number>): Promise<void> {
     await this.db
       .updateTable('broadcasts')
       .set({ stats: JSON.stringify(stats) })
       .where('id', '=', id)
       .execute();
-    return stats;
   }
 
   /**

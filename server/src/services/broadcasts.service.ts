@@ -273,7 +273,7 @@ export class BroadcastsService {
 
   /**
    * The snapshot, in the transaction that made the broadcast `sending`: one set-based insert of the recipients, the counters
-   * from one aggregate, and the delivery job (job key: at most one queued per broadcast). The clock's now is the start
+   * from the insert itself, and the delivery job (job key: at most one queued per broadcast). The clock's now is the start
    * instant for local-time waves, so tests can pin it.
    */
   private async start(r: Repos, b: Broadcast): Promise<Broadcast> {
@@ -283,13 +283,13 @@ export class BroadcastsService {
         { path: '/templateId', message: 'deleted' },
       ]);
     const workspace = await this.templates.workspace();
-    await r.broadcasts.snapshot(b, filter, {
+    const stats = await r.broadcasts.snapshot(b, filter, {
       startAt: this.ctx.clock.now(),
       defaultTimezone: workspace.timezone,
       localTime: b.localTime,
       quietHours: b.quietHours,
     });
-    const stats = await r.broadcasts.recomputeStats(b.id);
+    await r.broadcasts.setStats(b.id, stats);
     await r.jobs.add('broadcasts.deliver', { broadcastId: b.id }, { jobKey: deliverJobKey(b.id) });
     return { ...b, stats };
   }

@@ -159,6 +159,38 @@ describe('the audience snapshot', () => {
     for (const { status, n } of counted) expect(started.stats[status]).toBe(n);
   });
 
+  it('removes delivery rows with their contact, their broadcast, and the channel of their broadcast (no foreign keys, triggers)', async () => {
+    const [kept, gone] = await insertContacts(app, [
+      { name: 'kept', tags: ['cleanup'] },
+      { name: 'gone', tags: ['cleanup'] },
+    ]);
+    await identity(kept!);
+    await identity(gone!);
+    const b = await createBroadcast({ filter: tagged('cleanup') });
+    await startAt(b.id);
+    expect(await rowsOf(b.id)).toHaveLength(2);
+
+    await app.services.ctx.db.deleteFrom('contacts').where('id', '=', gone!).execute();
+    expect((await rowsOf(b.id)).map((r) => r.contactId)).toEqual([kept]);
+
+    await api.post(`/api/v1/broadcasts/${b.id}/cancel`);
+    expect((await api.delete(`/api/v1/broadcasts/${b.id}`)).statusCode).toBe(204);
+    expect(await rowsOf(b.id)).toEqual([]);
+
+    // A channel's deletion cascades to its broadcasts, and from them (by trigger) to their rows.
+    const { id: doomed } = await app.services.ctx.db
+      .insertInto('channels')
+      .values({ type: 'telegram', name: 'Doomed bot' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await identity(kept!, { channel: doomed });
+    const onDoomed = await createBroadcast({ channelId: doomed, filter: tagged('cleanup') });
+    await startAt(onDoomed.id);
+    expect((await rowsOf(onDoomed.id)).map((r) => r.contactId)).toEqual([kept]);
+    await app.services.ctx.db.deleteFrom('channels').where('id', '=', doomed).execute();
+    expect(await rowsOf(onDoomed.id)).toEqual([]);
+  });
+
   it('takes the audience from a saved segment as it is at the start, not as it was when the broadcast was saved', async () => {
     const seg = (await api.post('/api/v1/segments', { name: 'Late', filter: tagged('late-a') })).json();
     const [a, bContact] = await insertContacts(app, [

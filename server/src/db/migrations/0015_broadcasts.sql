@@ -34,16 +34,20 @@ create table broadcasts (
 create index broadcasts_list_idx on broadcasts (created_at desc, id desc);
 create index broadcasts_status_idx on broadcasts (status, scheduled_at);
 
+-- No foreign keys on the delivery rows: the snapshot inserts up to millions of them in one statement, and a key check per row
+-- (each a lookup plus a KEY SHARE lock that rewrites the referenced contact's tuple) was about half of its time. Deleting a
+-- broadcast or a contact removes its rows through the statement-level triggers below instead; identity_id is informational
+-- (which identity the message went to) and may outlive the identity.
 create table broadcast_deliveries (
   id bigint generated always as identity primary key,
-  broadcast_id uuid not null references broadcasts (id) on delete cascade,
-  contact_id uuid not null references contacts (id) on delete cascade,
+  broadcast_id uuid not null,
+  contact_id uuid not null,
   -- The Telegram identity the message goes to (null for rows skipped because there is none).
-  identity_id uuid references contact_channels (id) on delete set null,
+  identity_id uuid,
   chat_external_id text,
   status text not null default 'pending'
     check (status in ('pending', 'sending', 'sent', 'failed', 'blocked', 'skipped', 'unknown', 'cancelled')),
-  -- skipped: 'unsubscribed' | 'unreachable' | 'no_identity' | 'quiet_hours_expired'...; failed: Telegram's description.
+  -- skipped: 'unsubscribed' | 'blocked' | 'no_identity' | 'unreachable'...; failed: Telegram's description.
   reason text,
   -- Not sent before this time (local-time waves, quiet hours, retry backoff).
   not_before timestamptz,
@@ -55,11 +59,26 @@ create table broadcast_deliveries (
   updated_at timestamptz not null default now(),
   unique (broadcast_id, contact_id)
 );
--- The delivery manager's queue: claimable rows only, in wave order.
-create index broadcast_deliveries_queue_idx on broadcast_deliveries (broadcast_id, not_before, id)
-  where status in ('pending', 'sending');
+-- Lists by status and the delivery manager's looks at rows in flight ('sending').
 create index broadcast_deliveries_status_idx on broadcast_deliveries (broadcast_id, status, id);
+-- A contact's broadcasts (timeline) and the cleanup when a contact is deleted.
 create index broadcast_deliveries_contact_idx on broadcast_deliveries (contact_id);
+
+create function broadcast_deliveries_of_deleted_broadcasts() returns trigger language plpgsql as $$
+begin
+  delete from broadcast_deliveries d using gone where d.broadcast_id = gone.id;
+  return null;
+end $$;
+create trigger broadcasts_delete_deliveries after delete on broadcasts
+  referencing old table as gone for each statement execute function broadcast_deliveries_of_deleted_broadcasts();
+
+create function broadcast_deliveries_of_deleted_contacts() returns trigger language plpgsql as $$
+begin
+  delete from broadcast_deliveries d using gone where d.contact_id = gone.id;
+  return null;
+end $$;
+create trigger contacts_delete_broadcast_deliveries after delete on contacts
+  referencing old table as gone for each statement execute function broadcast_deliveries_of_deleted_contacts();
 
 -- Clicks on URL buttons (through our redirect) and taps on callback buttons, per broadcast and contact.
 create table broadcast_clicks (
