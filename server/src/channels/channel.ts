@@ -192,6 +192,11 @@ export interface OutgoingMessage {
   attachments?: OutgoingAttachment[];
   /** Deliver without a notification sound. */
   silent?: boolean;
+  /**
+   * Telegram's paid broadcast (`allow_paid_broadcast`): the message may go beyond the free limit of about 30 messages a second,
+   * for a fee in Stars from the bot's balance. Set by the Telegram adapter when the channel's rate exceeds the free limit.
+   */
+  paidBroadcast?: boolean;
 }
 
 /** What a send produced: the first message's id, plus any more the platform needed (split text, albums). */

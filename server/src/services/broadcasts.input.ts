@@ -182,6 +182,18 @@ export async function checkBroadcastInput(
   }
 
   if (input.paidBroadcast !== undefined) write.paidBroadcast = input.paidBroadcast;
+  // Paid broadcasting is the bot's: its channel setting raises the rate and makes every message carry allow_paid_broadcast
+  // (Stars from the bot's balance). A broadcast can only ask for it on a bot set so.
+  const channelId = write.channelId ?? current?.channelId;
+  if (input.paidBroadcast === true && channelId) {
+    const channel = await r.channels.get(channelId);
+    if ((channel?.settings as { paidBroadcasts?: unknown } | undefined)?.paidBroadcasts !== true)
+      problems.push({
+        path: '/paidBroadcast',
+        message:
+          'the bot is not set to paid broadcasts: set its channel settings paidBroadcasts and rateLimitPerSecond first',
+      });
+  }
 
   if (problems.length === 0) checkMessage(write, current, template, ctx.workspace, problems);
   if (problems.length) throw new ValidationError(problems[0]!.message, problems);

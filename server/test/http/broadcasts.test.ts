@@ -66,6 +66,15 @@ const statusOf = async (id: string) => (await api.get(`/api/v1/broadcasts/${id}`
 
 describe('creating and changing broadcasts', () => {
   it('creates a draft, reads it back, and lists it newest first', async () => {
+    // A paid broadcast needs a bot set to paid broadcasts.
+    const refused = await api.post('/api/v1/broadcasts', draft({ paidBroadcast: true }));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details).toEqual([
+      { path: '/paidBroadcast', message: expect.stringMatching(/not set to paid broadcasts/) },
+    ]);
+    await sql`update channels set settings = '{"paidBroadcasts": true, "rateLimitPerSecond": 100}' where id = ${channelId}`.execute(
+      app.services.ctx.db,
+    );
     const b = await create({
       title: '  Weekly news ',
       buttons: [[{ kind: 'url', text: 'Open', url: 'https://example.com/{{ contact.id }}' }]],

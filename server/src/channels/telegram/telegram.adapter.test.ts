@@ -65,6 +65,23 @@ describe('TelegramAdapter', () => {
     expect(log.slice(0, 3)).toEqual(['before 0/3', 'acquire -100200 group bulk', 'after 0 101']);
   });
 
+  it('marks every message allow_paid_broadcast when the bot is set above the free rate, and none at or below it', async () => {
+    const { api, calls } = stubApi(() => sent(1));
+    await new TelegramAdapter(api, stubLimiter([]), 'ch', null, 'bulk', 1000).send({
+      chatExternalId: '5',
+      html: 'x',
+    });
+    await new TelegramAdapter(api, stubLimiter([]), 'ch', null, 'interactive', 31).send({
+      chatExternalId: '6',
+      html: 'y',
+    });
+    await new TelegramAdapter(api, stubLimiter([]), 'ch', null, 'bulk', 30).send({
+      chatExternalId: '7',
+      html: 'z',
+    });
+    expect(calls.map((c) => c.payload.allow_paid_broadcast)).toEqual([true, true, undefined]);
+  });
+
   it('skips the parts an earlier run delivered', async () => {
     const { api, calls } = stubApi(() => sent(9));
     const adapter = new TelegramAdapter(api, stubLimiter([]), 'ch', null);

@@ -198,6 +198,7 @@ export function partRequest(
       allow_sending_without_reply: true,
     };
   if (msg.silent) common.disable_notification = true;
+  if (msg.paidBroadcast) common.allow_paid_broadcast = true;
   if (part.kind !== 'album' && part.buttons && msg.buttons) common.reply_markup = replyMarkup(msg.buttons);
   const caption = (text: string) => (text ? { caption: text, parse_mode: 'HTML' } : {});
   switch (part.kind) {

@@ -232,6 +232,18 @@ describe('fake Telegram: rate limits', () => {
     expect([overall.status, bot.rejected.at(-1)?.limit]).toEqual([429, 'bot']);
   });
 
+  it('lets messages with allow_paid_broadcast past 30 a second, up to 1000', async () => {
+    const now = 1_700_000_000_000;
+    const { call } = await start({ clock: () => now });
+    for (let i = 0; i < 30; i++)
+      expect((await call('sendMessage', { chat_id: 1000 + i, text: 'x' })).status).toBe(200);
+    expect((await call('sendMessage', { chat_id: 2000, text: 'free' })).status).toBe(429);
+    for (let i = 0; i < 50; i++)
+      expect(
+        (await call('sendMessage', { chat_id: 3000 + i, text: 'paid', allow_paid_broadcast: true })).status,
+      ).toBe(200);
+  });
+
   it('accepts everything when limits are off', async () => {
     const { bot, call } = await start({ enforceLimits: false });
     for (let i = 0; i < 40; i++) await call('sendMessage', { chat_id: 1, text: `m${i}` });

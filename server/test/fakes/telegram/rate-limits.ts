@@ -8,6 +8,7 @@ import type { FakeLimits } from './types.ts';
  */
 export const TELEGRAM_LIMITS: FakeLimits = Object.freeze({
   botPerSecond: 30,
+  paidBotPerSecond: 1000,
   privateBurst: 3,
   privatePerSecond: 1,
   groupPerMinute: 20,
@@ -33,10 +34,18 @@ export class BotLimiter {
    * the bot's 30/s sees (an album's items); `chatCount` what the chat's limits see (an album is one message there, as on Telegram,
    * which delivers an album of up to 10 to a user at once).
    */
-  take(chatId: number | string, now: number, count = 1, chatCount = count): LimitVerdict | null {
+  take(
+    chatId: number | string,
+    now: number,
+    count = 1,
+    chatCount = count,
+    paid = false,
+  ): LimitVerdict | null {
     const key = String(chatId);
     const isGroup = typeof chatId === 'string' || chatId < 0;
-    const botWait = windowWait(this.botWindow, now, 1000, this.limits.botPerSecond, count);
+    // A paid broadcast message (allow_paid_broadcast) may go while the bot sent fewer than 1000 in the last second.
+    const perSecond = paid ? this.limits.paidBotPerSecond : this.limits.botPerSecond;
+    const botWait = windowWait(this.botWindow, now, 1000, perSecond, count);
     if (botWait > 0) return { limit: 'bot', retryAfter: seconds(botWait) };
     if (isGroup) {
       const win = this.groupWindows.get(key) ?? [];

@@ -47,7 +47,7 @@ export function admit(
   }
   if (!bot.enforceLimits) return;
   const now = bot.deps.clock();
-  const verdict = bot.limiter.take(chatId, now, count, chatCount);
+  const verdict = bot.limiter.take(chatId, now, count, chatCount, params.allow_paid_broadcast === true);
   if (!verdict) return;
   const description = `Too Many Requests: retry after ${verdict.retryAfter}`;
   bot.rejected.push({

@@ -62,6 +62,8 @@ export interface WebhookState {
 export interface FakeLimits {
   /** Messages per rolling second across all chats of one bot (Telegram: about 30). */
   readonly botPerSecond: number;
+  /** The bot's limit for messages sent with allow_paid_broadcast (Telegram: 1000/s, for Stars). */
+  readonly paidBotPerSecond: number;
   /** Private chat: sustained 1 message per second with a token bucket of this many messages for short bursts. */
   readonly privateBurst: number;
   /** Private chat sustained rate, messages per second. */
