@@ -239,6 +239,15 @@ export class BroadcastsRepository {
     return statsOf(counted);
   }
 
+  /** The most common reasons of failed rows, most frequent first (the status index narrows to the failed rows). */
+  async failedReasons(id: string, limit = 10): Promise<Array<{ reason: string; count: number }>> {
+    const { rows } = await sql<{ reason: string | null; count: number }>`
+      select reason, count(*)::int as count from broadcast_deliveries
+      where broadcast_id = ${id} and status = 'failed'
+      group by reason order by count(*) desc, reason limit ${limit}`.execute(this.db);
+    return rows.map((r) => ({ reason: r.reason ?? 'unknown reason', count: r.count }));
+  }
+
   /** Stores counters computed elsewhere (the snapshot's). */
   async setStats(id: string, stats: Record<string, number>): Promise<void> {
     await this.db

@@ -41,6 +41,12 @@ function illegal(
   );
 }
 
+/** The single read's additions to a broadcast (BroadcastsService.details). */
+export interface BroadcastDetails {
+  failedByReason: Array<{ reason: string; count: number }>;
+  progress: { ratePerSecond: number; estimatedFinishAt: string | null };
+}
+
 /** Broadcasts: CRUD, the status machine, scheduling and the audience snapshot (docs/architecture.md "Broadcasts"). */
 export class BroadcastsService {
   constructor(
@@ -53,6 +59,34 @@ export class BroadcastsService {
     const b = await this.ctx.repos.broadcasts.get(id);
     if (!b) throw new NotFoundError('Broadcast', id);
     return b;
+  }
+
+  /**
+   * What the single read adds to the counters: the most common failure reasons, and the pace so far. The rate is the
+   * average since the start (outcomes per second of the time it has been sending, pauses included), so the estimate is
+   * rough where local-time waves or quiet hours hold recipients back; clients wanting the rate of the last seconds derive it
+   * from successive `broadcast.progressed` events.
+   */
+  async details(b: Broadcast): Promise<BroadcastDetails> {
+    const failedByReason =
+      (b.stats?.failed ?? 0) > 0 ? await this.ctx.repos.broadcasts.failedReasons(b.id) : [];
+    const stats = b.stats ?? {};
+    const done = (stats.sent ?? 0) + (stats.failed ?? 0) + (stats.blocked ?? 0) + (stats.unknown ?? 0);
+    const left = (stats.pending ?? 0) + (stats.sending ?? 0);
+    const end = b.finishedAt ?? this.ctx.clock.now();
+    const seconds = b.startedAt ? (end.getTime() - b.startedAt.getTime()) / 1000 : 0;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const sending = b.status === 'sending';
+    return {
+      failedByReason,
+      progress: {
+        ratePerSecond: Math.round(rate * 100) / 100,
+        estimatedFinishAt:
+          sending && rate > 0 && left > 0
+            ? new Date(this.ctx.clock.now().getTime() + (left / rate) * 1000).toISOString()
+            : null,
+      },
+    };
   }
 
   /** Newest first, optionally by status; cursor pagination. */

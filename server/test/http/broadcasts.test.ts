@@ -97,7 +97,12 @@ describe('creating and changing broadcasts', () => {
     });
     // The single read adds the click statistics (every button, none clicked yet).
     const read = (await api.get(`/api/v1/broadcasts/${b.id}`)).json();
-    expect(read).toEqual({ ...b, clicks: expect.any(Object) });
+    expect(read).toEqual({
+      ...b,
+      clicks: expect.any(Object),
+      failedByReason: [],
+      progress: { ratePerSecond: 0, estimatedFinishAt: null },
+    });
     expect(read.clicks).toMatchObject({
       total: 0,
       unique: 0,
@@ -330,6 +335,34 @@ describe('the status machine', () => {
     } finally {
       await listener.end();
     }
+  });
+
+  it('reads the failure reasons and the pace so far with the broadcast', async () => {
+    const b = await create({ title: 'Paced' });
+    await post(b.id, 'send-now');
+    const db = app.services.ctx.db;
+    const [first] = await db
+      .selectFrom('broadcastDeliveries')
+      .select('id')
+      .where('broadcastId', '=', b.id)
+      .orderBy('id')
+      .execute();
+    await sql`update broadcast_deliveries set status = 'failed', reason = 'Bad Request: chat not found' where id = ${first!.id}`.execute(
+      db,
+    );
+    await sql`update broadcasts set started_at = now() - interval '10 seconds',
+      stats = stats || '{"pending": 1, "failed": 1}'::jsonb where id = ${b.id}`.execute(db);
+    const read = (await api.get(`/api/v1/broadcasts/${b.id}`)).json();
+    expect(read.failedByReason).toEqual([{ reason: 'Bad Request: chat not found', count: 1 }]);
+    // One outcome in about ten seconds, one recipient left: about ten more seconds.
+    expect(read.progress.ratePerSecond).toBeGreaterThan(0.08);
+    expect(read.progress.ratePerSecond).toBeLessThanOrEqual(0.1);
+    const eta = new Date(read.progress.estimatedFinishAt).getTime() - Date.now();
+    expect(eta).toBeGreaterThan(8_000);
+    expect(eta).toBeLessThan(12_500);
+    await post(b.id, 'cancel');
+    const done = (await api.get(`/api/v1/broadcasts/${b.id}`)).json();
+    expect(done.progress.estimatedFinishAt).toBeNull();
   });
 
   it('answers 404 for actions on a broadcast that does not exist', async () => {

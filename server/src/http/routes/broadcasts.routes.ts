@@ -86,6 +86,13 @@ export async function broadcastRoutes(app: Http, { services }: HttpDeps) {
           200: Type.Object({
             ...BroadcastBody.properties,
             clicks: Type.Unknown({ description: 'Clicks and taps per button (see "Broadcast clicks")' }),
+            failedByReason: Type.Array(Type.Object({ reason: Type.String(), count: Type.Integer() }), {
+              description: 'The ten most common reasons of failed recipients',
+            }),
+            progress: Type.Object({
+              ratePerSecond: Type.Number({ description: 'Outcomes per second since the start (average)' }),
+              estimatedFinishAt: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+            }),
           }),
           ...errorResponses,
         },
@@ -93,7 +100,11 @@ export async function broadcastRoutes(app: Http, { services }: HttpDeps) {
     },
     async (req) => {
       const b = await broadcasts.get(req.params.id);
-      return { ...presentBroadcast(b), clicks: await services.broadcastClicks.summary(b.id) };
+      return {
+        ...presentBroadcast(b),
+        clicks: await services.broadcastClicks.summary(b.id),
+        ...(await broadcasts.details(b)),
+      };
     },
   );
 
