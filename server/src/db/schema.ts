@@ -452,23 +452,28 @@ export interface TemplatesTable {
   updatedAt: CreatedAt;
 }
 
-export type BroadcastStatus =
-  | 'draft'
-  | 'scheduled'
-  | 'sending'
-  | 'paused'
-  | 'completed'
-  | 'cancelled'
-  | 'failed';
-export type BroadcastDeliveryStatus =
-  | 'pending'
-  | 'sending'
-  | 'sent'
-  | 'failed'
-  | 'blocked'
-  | 'skipped'
-  | 'unknown'
-  | 'cancelled';
+/** Every broadcast status and recipient status, as the checks in migration 0015 allow them. */
+export const BROADCAST_STATUSES = [
+  'draft',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
+export const BROADCAST_DELIVERY_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'blocked',
+  'skipped',
+  'unknown',
+  'cancelled',
+] as const;
+export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
+export type BroadcastDeliveryStatus = (typeof BROADCAST_DELIVERY_STATUSES)[number];
 
 /** A broadcast (0015): audience (segment or filter), message (template or content), schedule, status, counters. */
 export interface BroadcastsTable {

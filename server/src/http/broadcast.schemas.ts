@@ -1,19 +1,11 @@
 import { type TSchema, Type } from 'typebox';
-import { Nullable, Uuid } from './schemas.ts';
+import { BROADCAST_DELIVERY_STATUSES, BROADCAST_STATUSES } from '../db/schema.ts';
+import { TemplateButtons as Buttons, Nullable, Uuid } from './schemas.ts';
 
 /** TypeBox schemas of /api/v1/broadcasts (bodies, answers, query lists), kept apart from the routes that use them. */
 
-export const STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'];
-export const DELIVERY_STATUSES = [
-  'pending',
-  'sending',
-  'sent',
-  'failed',
-  'blocked',
-  'skipped',
-  'unknown',
-  'cancelled',
-];
+export const STATUSES: string[] = [...BROADCAST_STATUSES];
+export const DELIVERY_STATUSES: string[] = [...BROADCAST_DELIVERY_STATUSES];
 /** `status=sent` or a comma-separated list `status=failed,blocked`. */
 export const statusList = (values: string[]) =>
   Type.String({
@@ -27,36 +19,6 @@ const ClockTime = Type.String({
   pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
   description: 'HH:MM, 24-hour clock',
 });
-const LangMap = Type.Record(
-  Type.String({ minLength: 1, maxLength: 20 }),
-  Type.String({ minLength: 1, maxLength: 200 }),
-  {
-    maxProperties: 30,
-  },
-);
-const ButtonText = Type.String({ minLength: 1, maxLength: 200 });
-/** Buttons as templates store them: texts (and URL or callback data) are Liquid; texts may vary by language. */
-const Button = Type.Union([
-  Type.Object(
-    {
-      kind: Type.Literal('url'),
-      text: ButtonText,
-      url: Type.String({ minLength: 1, maxLength: 2000 }),
-      textVariants: Type.Optional(LangMap),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      kind: Type.Literal('callback'),
-      text: ButtonText,
-      data: Type.String({ minLength: 1, maxLength: 500 }),
-      textVariants: Type.Optional(LangMap),
-    },
-    { additionalProperties: false },
-  ),
-]);
-const Buttons = Type.Array(Type.Array(Button, { minItems: 1, maxItems: 8 }), { maxItems: 10 });
 
 export const AUDIENCE_HELP =
   'Exactly one audience (`segmentId` or `filter`, the segment grammar of docs/api.md "Segments") and exactly one message ' +

@@ -51,3 +51,32 @@ export const errorResponses = {
   404: Type.Ref('Error'),
   429: Type.Ref('Error'),
 };
+
+/** Per-language texts: `{ "en": "…", "ru": "…" }`. */
+export const LangMap = (max: number) =>
+  Type.Record(Type.String({ minLength: 1, maxLength: 20 }), Type.String({ minLength: 1, maxLength: max }), {
+    maxProperties: 30,
+  });
+const ButtonText = Type.String({ minLength: 1, maxLength: 200 });
+const Button = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Literal('url'),
+      text: ButtonText,
+      url: Type.String({ minLength: 1, maxLength: 2000 }),
+      textVariants: Type.Optional(LangMap(200)),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('callback'),
+      text: ButtonText,
+      data: Type.String({ minLength: 1, maxLength: 500 }),
+      textVariants: Type.Optional(LangMap(200)),
+    },
+    { additionalProperties: false },
+  ),
+]);
+/** Buttons as templates and broadcasts store them: texts (and URL or callback data) are Liquid; texts may vary by language. */
+export const TemplateButtons = Type.Array(Type.Array(Button, { minItems: 1, maxItems: 8 }), { maxItems: 10 });

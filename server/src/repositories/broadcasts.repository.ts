@@ -1,6 +1,11 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { Broadcast, BroadcastDeliveryStatus, BroadcastStatus } from '../db/schema.ts';
+import {
+  BROADCAST_DELIVERY_STATUSES,
+  type Broadcast,
+  type BroadcastDeliveryStatus,
+  type BroadcastStatus,
+} from '../db/schema.ts';
 import type { CursorPosition } from '../lib/cursor.ts';
 import type { QuietHours } from '../services/broadcast-timing.ts';
 import type { FilterGroup } from '../services/segments/filter.ts';
@@ -33,16 +38,7 @@ export interface SnapshotTiming {
 }
 
 /** Statuses every stats object carries, zero when no row has them. */
-export const DELIVERY_STATUSES: readonly BroadcastDeliveryStatus[] = [
-  'pending',
-  'sending',
-  'sent',
-  'failed',
-  'blocked',
-  'skipped',
-  'unknown',
-  'cancelled',
-];
+export const DELIVERY_STATUSES = BROADCAST_DELIVERY_STATUSES;
 
 const startJobKey = (id: string) => `broadcast:start:${id}`;
 

@@ -1,38 +1,11 @@
 import { Type } from 'typebox';
 import { actor } from '../auth.ts';
 import { presentTemplate } from '../presenters.ts';
-import { errorResponses, Nullable, Uuid } from '../schemas.ts';
+import { TemplateButtons as Buttons, errorResponses, LangMap, Nullable, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
 
 const MAX_BODY = 20_000;
 const Format = Type.Union([Type.Literal('telegram_html'), Type.Literal('email_html'), Type.Literal('text')]);
-/** Per-language texts: `{ "en": "…", "ru": "…" }`. */
-const LangMap = (max: number) =>
-  Type.Record(Type.String({ minLength: 1, maxLength: 20 }), Type.String({ minLength: 1, maxLength: max }), {
-    maxProperties: 30,
-  });
-const ButtonText = Type.String({ minLength: 1, maxLength: 200 });
-const Button = Type.Union([
-  Type.Object(
-    {
-      kind: Type.Literal('url'),
-      text: ButtonText,
-      url: Type.String({ minLength: 1, maxLength: 2000 }),
-      textVariants: Type.Optional(LangMap(200)),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    {
-      kind: Type.Literal('callback'),
-      text: ButtonText,
-      data: Type.String({ minLength: 1, maxLength: 500 }),
-      textVariants: Type.Optional(LangMap(200)),
-    },
-    { additionalProperties: false },
-  ),
-]);
-const Buttons = Type.Array(Type.Array(Button, { minItems: 1, maxItems: 8 }), { maxItems: 10 });
 const Key = Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' });
 const Data = Type.Record(Type.String(), Type.Unknown());
 
