@@ -275,6 +275,9 @@ export interface UserNotificationsTable {
   conversationId: string | null;
   messageId: string | null;
   actorId: string | null;
+  /** 0018: the broadcast a notification is about (auto-paused), and a line saying why. */
+  broadcastId: ColumnType<string | null, string | null | undefined, string | null>;
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
   readAt: NullableTimestamp;
   createdAt: CreatedAt;
 }

@@ -13,8 +13,21 @@ export class UserNotificationsRepository {
     conversationId: string | null;
     messageId: string | null;
     actorId: string | null;
+    broadcastId?: string | null;
+    detail?: string | null;
   }): Promise<UserNotification> {
     return this.db.insertInto('userNotifications').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** Active owners and admins: who hears about broadcasts the system paused. */
+  async adminIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('role', 'in', ['owner', 'admin'])
+      .where('active', '=', true)
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** A user's notifications, newest first (keyset after `after`). */

@@ -13,7 +13,8 @@ import {
 import { BroadcastMessage } from './broadcast-delivery.message.ts';
 import { DeliveryRecorder } from './broadcast-delivery.recorder.ts';
 import { quietHoldUntil } from './broadcast-timing.ts';
-import type { ServiceContext } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
+import { presentNotification, userRoom } from './mention-notifications.ts';
 import type { TelegramAdapters } from './outbound.adapters.ts';
 import { interruptedReason, judgeFailure } from './outbound.failure.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './outbound.retry.ts';
@@ -398,6 +399,23 @@ export class BroadcastDeliveryManager {
     if (!stats) return;
     this.ctx.log.warn({ broadcastId, reason }, 'broadcast auto-paused');
     await this.publish(broadcastId, stats, { status: 'paused', statusReason: reason });
+    // Somebody must decide whether to resume: every owner and admin gets an in-app notification (and its realtime event).
+    await inTransaction(this.ctx, async (r) => {
+      for (const userId of await r.userNotifications.adminIds()) {
+        const row = await r.userNotifications.create({
+          userId,
+          kind: 'broadcast_auto_paused',
+          conversationId: null,
+          messageId: null,
+          actorId: null,
+          broadcastId,
+          detail: reason,
+        });
+        await r.realtime.publish(userRoom(userId), 'notification.created', {
+          notification: presentNotification(row),
+        });
+      }
+    });
   }
 
   private async cancelRest(broadcastId: string): Promise<void> {

@@ -15,6 +15,8 @@ export function presentNotification(n: UserNotification) {
     conversationId: n.conversationId,
     messageId: n.messageId,
     actorId: n.actorId,
+    broadcastId: n.broadcastId,
+    detail: n.detail,
     readAt: n.readAt ? n.readAt.toISOString() : null,
     createdAt: n.createdAt.toISOString(),
   };

@@ -16,7 +16,7 @@ import { TelegramAdapters } from '../../src/services/outbound.adapters.ts';
 import { type FakeBot, FakeTelegram } from '../fakes/telegram/index.ts';
 import { adminApi } from '../http/contacts.helpers.ts';
 import { eventually } from '../support/eventually.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.ts';
 import {
   cachedCounts,
   countsFromRows,
@@ -430,7 +430,9 @@ describe('broadcast delivery manager', () => {
     }
   });
 
-  it('auto-pauses with the reason when too many of the last outcomes failed', async () => {
+  it('auto-pauses with the reason when too many of the last outcomes failed, and tells every admin in the app', async () => {
+    const admin = await app.userWithRole('admin');
+    const agent = await app.userWithRole('agent');
     const { bot, channelId } = await channel();
     const list = await recipients(db(), channelId, 40);
     const id = await sendingBroadcast(db(), channelId, list);
@@ -448,6 +450,16 @@ describe('broadcast delivery manager', () => {
     expect(counts).toEqual({ failed: 6, sent: 4, pending: 30 });
     expect(await cachedCounts(db(), id)).toEqual(counts);
     expect(bot.sent.filter((s) => s.method === 'sendMessage')).toHaveLength(4);
+    const inbox = async (token: string) =>
+      (
+        await app.http!.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: bearer(token) })
+      ).json().data as Array<Record<string, unknown>>;
+    expect((await inbox(admin.token)).find((n) => n.broadcastId === id)).toMatchObject({
+      kind: 'broadcast_auto_paused',
+      detail: 'auto-paused: 6 of the last 10 messages failed (more than 20%)',
+      conversationId: null,
+    });
+    expect((await inbox(agent.token)).some((n) => n.broadcastId === id)).toBe(false);
   });
 
   it('two runs of one broadcast at once share the rows: each recipient gets one message', async () => {

@@ -8,10 +8,14 @@ import type { Http, HttpDeps } from '../server.ts';
 
 const NotificationBody = Type.Object({
   id: Type.String(),
-  kind: Type.String({ description: 'mention (more kinds later: assignment, SLA)' }),
+  kind: Type.String({
+    description: 'mention (a note named you), broadcast_auto_paused (owners and admins: too many failures)',
+  }),
   conversationId: Nullable(Type.String()),
   messageId: Nullable(Type.String()),
   actorId: Nullable(Type.String()),
+  broadcastId: Nullable(Type.String()),
+  detail: Nullable(Type.String({ description: 'A line saying why (the auto-pause reason)' })),
   readAt: Nullable(Type.String()),
   createdAt: Type.String(),
 });
