@@ -59,8 +59,9 @@ create table broadcast_deliveries (
   updated_at timestamptz not null default now(),
   unique (broadcast_id, contact_id)
 );
--- Lists by status and the delivery manager's looks at rows in flight ('sending').
-create index broadcast_deliveries_status_idx on broadcast_deliveries (broadcast_id, status, id);
+-- Lists by status and the delivery manager's looks at rows in flight ('sending'). Not the pending rows: the snapshot inserts
+-- them by the million, and the due index (0016) serves what reads pending rows (claims, cancel).
+create index broadcast_deliveries_status_idx on broadcast_deliveries (broadcast_id, status, id) where status <> 'pending';
 -- A contact's broadcasts (timeline) and the cleanup when a contact is deleted.
 create index broadcast_deliveries_contact_idx on broadcast_deliveries (contact_id);
 
