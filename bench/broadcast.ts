@@ -1,36 +1,3 @@
-// The broadcast engine at scale (issue 5, "Tests and measurement").
-// Run: npx tsx bench/broadcast.ts [--contacts N] [--audience A] [--limited M] [--rounds R] [--off-path direct|job]
-//      [--support-chats S] [--reply-every MS]
-// (defaults: 1,000,000 contacts, 20,000 recipients limits off, 900 recipients at 30/s, 3 rounds, direct, 8 support chats,
-// a reply every 500 ms; uses DATABASE_URL if set, else a temporary embedded PostgreSQL; TELEGRAM_RATE_HEADROOM_PERCENT as the
-// app reads it). Writes bench/results/broadcast.json.
-//
-// The whole app (api + worker, role 'start') runs in this process (bench/support/bench-app.ts); the fake Bot API runs in a
-// child process (bench/fake-telegram-process.ts), so its acceptance times are stamped by a clock and loop of its own, as in
-// bench/telegram-send.ts. Contacts are generated set-based in SQL (generate_series); no contact list is ever loaded into JS.
-//
-// 1. Snapshot: a broadcast whose audience is every contact (filter `createdAt exists`), so the snapshot writes a row per contact
-//    and skips the unsubscribed (5%), the blocked (2%) and those whose identity is unreachable (4%): the recipients are all
-//    subscribed, reachable contacts. Timed from `POST /api/v1/broadcasts/:id/send-now` to its answer, which comes after the
-//    transaction (status sending, one delivery row per contact, counters from one aggregate, delivery job queued) committed.
-//    The channel is paused by its owner first, so the delivery job only re-queues itself; the broadcast is then cancelled.
-// 2. Limits off: A recipients per round through the delivery manager versus a bare grammY loop (`Api.sendMessage`) at the
-//    same concurrency (DEFAULT_BROADCAST_DELIVERY.concurrency) against the same fake (limits off for both bots); rounds
-//    alternate bare and ours, each path's best round counts. --off-path direct (default): a BroadcastDeliveryManager built
-//    like services.broadcastDelivery but over TelegramAdapters with an open RateGate (as telegram-send.ts bypasses the
-//    limiter), `run(broadcastId)` called in this process; its recipients are fixed with the repository calls sendNow makes
-//    (transition, snapshot, recount) minus queuing the job, so the app's worker does not run it as well. --off-path job:
-//    the real path end to end: send-now, the worker's `broadcasts.deliver` job, the real limiter, the channel set to
-//    `paidBroadcasts: true, rateLimitPerSecond: 1000` (the most our limiter allows: the rate is then capped at 1000/s).
-// 3. Limited: M recipients through the real path (send-now, the worker's `broadcasts.deliver` job, the app's limiter, channel
-//    defaults: 30/s) against the fake enforcing Telegram's limits for that bot. Rate over the steady window from the fake's
-//    acceptance times, the most accepted in any second, 429s.
-// 4. Peak RSS of this process (app + harness; PostgreSQL and the fake are other processes), sampled every 100 ms, during
-//    the limits-off sends of part 2 (ours only); also shown for the snapshot and the limited send.
-// 5. Support replies during part 3: an agent (member of the channel) posts `POST /api/v1/conversations/:id/messages` every
-//    --reply-every ms, round robin over S open conversations on the same bot, while the broadcast has rows left to claim.
-//    Latency = from just before the POST (wall clock) to the fake accepting that sendMessage (its clock; same machine).
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -52,6 +19,7 @@ import { TelegramAdapters } from '../server/src/services/outbound.adapters.ts';
 import type { FilterGroup } from '../server/src/services/segments/filter.ts';
 import { maxInWindow } from '../server/test/support/max-in-window.ts';
 import { startBenchApp } from './support/bench-app.ts';
+import { startFakeProcess } from './support/fake-process.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -108,27 +76,13 @@ function rssSampler() {
 const mb = (bytes: number) => round1(bytes / 2 ** 20);
 
 // ---- harness: the fake Bot API in its own process, the app --------------------------------------------------------------
-const fake = fork(path.join(ROOT, 'bench/fake-telegram-process.ts'), [], {
-  execArgv: ['--import', 'tsx'],
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const answers = new Map<number, (result: unknown) => void>();
-fake.on('message', (m: { id: number; result: unknown }) => answers.get(m.id)?.(m.result));
-let nextRpc = 1;
-function rpc<T>(cmd: Record<string, unknown>): Promise<T> {
-  const id = nextRpc++;
-  return new Promise<T>((resolve) => {
-    answers.set(id, (r) => resolve(r as T));
-    fake.send({ id, ...cmd });
-  });
-}
+const fakeProcess = await startFakeProcess();
+const { rpc } = fakeProcess;
+const tg = { apiRoot: fakeProcess.apiRoot };
 type FakeReport = {
   sent: Array<{ method: string; chatId: number | string | null; at: number }>;
   rejected: Array<{ limit: string; chatId: number | string | null; at: number }>;
 };
-const tg = await new Promise<{ apiRoot: string }>((resolve) =>
-  answers.set(0, (r) => resolve(r as { apiRoot: string })),
-);
 const bench = await startBenchApp({
   telegramApiRoot: tg.apiRoot,
   env: {

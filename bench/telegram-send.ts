@@ -1,24 +1,3 @@
-// Send throughput of our outbound path against the fake Bot API (issue 3, "Tests and measurement").
-// Run: npx tsx bench/telegram-send.ts [--messages N] [--concurrency C] [--limited M] [--rounds R]
-// (defaults: 2000 messages, concurrency 10 = WORKER_CONCURRENCY's default, 900 limited messages; uses DATABASE_URL if set,
-// else a temporary embedded PostgreSQL; TELEGRAM_RATE_HEADROOM_PERCENT as the app reads it). Writes bench/results/telegram-send.json.
-//
-// The fake Bot API runs in a child process (bench/fake-telegram-process.ts): Telegram is another machine, and a fake sharing
-// this process's event loop stamps acceptance times late whenever the bench is busy, which is an artefact, not network jitter.
-//
-// (a) Limits off: N bulk messages to N distinct private chats through our path, i.e. BulkSender.drain (services/bulk-sender.ts,
-//     what broadcasts use: claim many queued messages in one statement, TelegramAdapter call per message, outcomes and attempts
-//     recorded write-behind, many per statement) with the rate limiter bypassed, versus a plain grammY loop
-//     (`new Api(token, { apiRoot }).sendMessage`) at the same concurrency; --rounds rounds (default 3) alternate bare, adapter
-//     alone and ours, and each path's best round counts.
-//     Prints both rates and the ratio (goal ≥ 80%), and the adapter alone (no database) for reference. The per-message job (OutboundService.send, ~10 statements per message) is
-//     the interactive path and is not what bulk traffic goes through.
-// (b) The fake enforcing Telegram's limits (30/s per bot): M bulk messages to distinct chats through the real TelegramLimiter
-//     and the same bulk path. Prints the rate over the steady window from the fake's acceptance times (goal: within 1% under
-//     30/s), the most accepted in any one second, the 429s (goal 0), and how late grants reached the sender relative to their
-//     slots (timers, event loop). Zero 429s come from the dispatch guard (telegram.dispatch-guard.ts), not from luck: a
-//     message is counted until a second after its answer, so no lateness or loopback jitter (2–30 ms measured) bunches arrivals.
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,6 +14,7 @@ import { loadConfig } from '../server/src/config.ts';
 import { BulkSender, DEFAULT_BULK_SEND } from '../server/src/services/bulk-sender.ts';
 import { TelegramAdapters } from '../server/src/services/outbound.adapters.ts';
 import { maxInWindow } from '../server/test/support/max-in-window.ts';
+import { startFakeProcess } from './support/fake-process.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -56,24 +36,9 @@ const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-send-'))
 // initdb runs as an unprivileged user when we are root: it must be able to enter the directory.
 await chmod(dataDir, 0o755);
 
-/** The fake Bot API in its own process; `rpc` sends a command and waits for its answer. */
-const fake = fork(path.join(ROOT, 'bench/fake-telegram-process.ts'), [], {
-  execArgv: ['--import', 'tsx'],
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const answers = new Map<number, (result: unknown) => void>();
-fake.on('message', (m: { id: number; result: unknown }) => answers.get(m.id)?.(m.result));
-let nextRpc = 1;
-function rpc<T>(cmd: Record<string, unknown>): Promise<T> {
-  const id = nextRpc++;
-  return new Promise<T>((resolve) => {
-    answers.set(id, (r) => resolve(r as T));
-    fake.send({ id, ...cmd });
-  });
-}
-const tg = await new Promise<{ apiRoot: string }>((resolve) =>
-  answers.set(0, (r) => resolve(r as { apiRoot: string })),
-);
+const fakeProcess = await startFakeProcess();
+const { rpc } = fakeProcess;
+const tg = { apiRoot: fakeProcess.apiRoot };
 const config = loadConfig({
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   ...(process.env.TELEGRAM_RATE_HEADROOM_PERCENT
