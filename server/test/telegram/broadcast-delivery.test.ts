@@ -149,7 +149,8 @@ describe('broadcast delivery manager', () => {
       'Forbidden: user is deactivated',
     );
     await db().updateTable('contacts').set({ subscribed: false }).where('id', '=', gone!.contactId).execute();
-    await manager({ concurrency: 1 }).run(id);
+    // Backoff is a random wait up to its ceiling (full jitter); an hour's ceiling keeps the retry from coming due within this run.
+    await manager({ concurrency: 1, retry: { baseMs: 3_600_000, capMs: 3_600_000, maxAttempts: 6 } }).run(id);
 
     const rows = await rowsByChat(db(), id);
     const at = (r: Recipient) => rows.get(r.chatId)!;

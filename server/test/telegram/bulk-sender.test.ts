@@ -120,7 +120,11 @@ describe('bulk sender', () => {
     expect(sendsTo(bot, known!.chatId)).toBe(0);
     expect((await message(ok!.id)).deliveryStatus).toBe('sent');
 
-    // The 5xx waits for its backoff; once due, the next drain sends it.
+    // The 5xx waits for its backoff; once due, the next drain sends it. The real backoff is a random wait of up to 2 s (full
+    // jitter), which can be over before the next line runs: pin it an hour ahead so "not yet due" is what is tested.
+    await sql`update messages set held_until = now() + interval '1 hour' where id = ${fivexx!.id}::uuid`.execute(
+      app.services.ctx.db,
+    );
     expect(await sender().drain(channelId)).toMatchObject({ claimed: 0 });
     await sql`update messages set held_until = now() where id = ${fivexx!.id}::uuid`.execute(
       app.services.ctx.db,
