@@ -2,7 +2,6 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, statSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -121,10 +120,6 @@ export async function spawnPostmaster(opts: {
         'unix_socket_directories=',
         '-c',
         'max_connections=200',
-        // PostgreSQL's 128 MB default makes a bulk write (a million-row broadcast snapshot, an import) evict and write back its
-        // own dirty pages; an eighth of the machine's memory, within 128 MB..1 GB, keeps that work in memory.
-        '-c',
-        `shared_buffers=${sharedBuffersMb()}MB`,
       ],
       {
         ...(opts.ids ?? {}),
@@ -205,9 +200,4 @@ async function waitUntilReady(
     if (Date.now() > deadline) throw new Error('embedded PostgreSQL did not accept connections within 60 s');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
   }
-}
-
-/** shared_buffers for the embedded server: an eighth of the machine's memory, at least PostgreSQL's default, at most 1 GB. */
-export function sharedBuffersMb(totalBytes = os.totalmem()): number {
-  return Math.min(1024, Math.max(128, Math.floor(totalBytes / 8 / 2 ** 20)));
 }
