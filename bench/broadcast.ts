@@ -9,7 +9,6 @@ import { Api } from 'grammy';
 import { sql } from 'kysely';
 import type { RateGate } from '../server/src/channels/telegram/telegram.adapter.ts';
 import { DEFAULT_RATE_POLICY } from '../server/src/channels/telegram/telegram.limiter.ts';
-import { hashPassword } from '../server/src/services/auth.service.ts';
 import {
   BroadcastDeliveryManager,
   DEFAULT_BROADCAST_DELIVERY,
@@ -114,16 +113,6 @@ async function channelFor(token: string, name: string, settings: Record<string, 
   return view.id;
 }
 
-async function userToken(role: 'owner' | 'agent'): Promise<{ id: string; token: string }> {
-  const user = await ctx.repos.users.create({
-    email: `${role}-${randomBytes(4).toString('hex')}@bench.test`,
-    displayName: `bench ${role}`,
-    passwordHash: await hashPassword('bench-password'),
-    role,
-  });
-  return { id: user.id, token: (await app.services.auth.startSession(user)).token };
-}
-
 async function api<T = Record<string, unknown>>(
   method: string,
   url: string,
@@ -182,8 +171,8 @@ const EVERYONE: FilterGroup = {
 };
 
 try {
-  const owner = (await userToken('owner')).token;
-  const agent = await userToken('agent');
+  const owner = (await bench.userToken('owner')).token;
+  const agent = await bench.userToken('agent');
   const snapshotChannel = await channelFor(await newBot(), 'bench snapshot');
   const offToken = await newBot();
   const offChannel = await channelFor(

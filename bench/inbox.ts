@@ -15,7 +15,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import WebSocket from 'ws';
-import { hashPassword } from '../server/src/services/auth.service.ts';
 import { textUpdate, tgUser } from '../server/test/telegram/receiving.helpers.ts';
 import { startBenchApp } from './support/bench-app.ts';
 
@@ -42,16 +41,6 @@ const { app, tg } = bench;
 const { ctx } = app.services;
 const SYSTEM = { type: 'system' as const, id: null, name: 'bench' };
 
-async function userToken(role: 'admin' | 'agent'): Promise<{ id: string; token: string }> {
-  const user = await ctx.repos.users.create({
-    email: `${role}-${randomBytes(4).toString('hex')}@bench.test`,
-    displayName: `bench ${role}`,
-    passwordHash: await hashPassword('bench-password'),
-    role,
-  });
-  return { id: user.id, token: (await app.services.auth.startSession(user)).token };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -73,7 +62,7 @@ const hook = await app.services.channels.create(SYSTEM, {
   mode: 'webhook',
 });
 const secret = ctx.secretBox.open(hook.webhookSecretSealed!);
-const admin = await userToken('admin');
+const admin = await bench.userToken('admin');
 
 const ws = new WebSocket(`${app.address!.replace(/^http/, 'ws')}/api/v1/realtime?token=${admin.token}`);
 await new Promise<void>((resolve, reject) => {
@@ -175,8 +164,8 @@ if (!args['skip-list']) {
     })(),
     mode: 'webhook',
   });
-  const agent = await userToken('agent');
-  const others = await Promise.all([1, 2, 3, 4].map(() => userToken('agent')));
+  const agent = await bench.userToken('agent');
+  const others = await Promise.all([1, 2, 3, 4].map(() => bench.userToken('agent')));
   const assignees = [agent.id, ...others.map((o) => o.id)];
   await sql`insert into channel_members (channel_id, user_id) values (${big.id}, ${agent.id})`.execute(
     ctx.db,

@@ -2,12 +2,16 @@
 // Bot API on loopback and a webhook PUBLIC_URL: what the receive and inbox benchmarks run against.
 // With `telegramApiRoot` the app talks to a fake Bot API the caller runs elsewhere (bench/fake-telegram-process.ts in a
 // child process, as bench/broadcast.ts does) and no in-process fake is started (`tg` is null).
+
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { type App, startApp } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import type { Role } from '../../server/src/db/schema.ts';
+import { hashPassword } from '../../server/src/services/auth.service.ts';
 import { FakeTelegram } from '../../server/test/fakes/telegram/index.ts';
 
 export interface BenchAppOptions {
@@ -21,6 +25,8 @@ export interface BenchApp<T extends FakeTelegram | null> {
   app: App;
   tg: T;
   stop(): Promise<void>;
+  /** A new user of this role with a session: its id and bearer token. */
+  userToken(role: Role): Promise<{ id: string; token: string }>;
 }
 
 export async function startBenchApp(): Promise<BenchApp<FakeTelegram>>;
@@ -46,6 +52,16 @@ export async function startBenchApp(opts: BenchAppOptions = {}): Promise<BenchAp
   return {
     app,
     tg,
+    /** A new user of this role with a session: its id and bearer token. */
+    async userToken(role: Role): Promise<{ id: string; token: string }> {
+      const user = await app.services.ctx.repos.users.create({
+        email: `${role}-${randomBytes(4).toString('hex')}@bench.test`,
+        displayName: `bench ${role}`,
+        passwordHash: await hashPassword('bench-password'),
+        role,
+      });
+      return { id: user.id, token: (await app.services.auth.startSession(user)).token };
+    },
     async stop() {
       await app.stop();
       await tg?.stop();

@@ -44,6 +44,17 @@ afterAll(async () => {
 
 const db = () => app.services.ctx.db;
 
+/** A channel held to Telegram's free 30/s, so a run is still sending when the test acts on it (pause, cancel, shutdown). */
+async function slowChannel(): Promise<{ bot: FakeBot; channelId: string }> {
+  const made = await channel();
+  await db()
+    .updateTable('channels')
+    .set({ settings: JSON.stringify({ rateLimitPerSecond: 30 }) })
+    .where('id', '=', made.channelId)
+    .execute();
+  return made;
+}
+
 /** A fresh bot and channel at a paid-broadcast rate, so the limiter does not slow the tests down. */
 async function channel(): Promise<{ bot: FakeBot; channelId: string }> {
   const { bot, token } = newBot(tg);
@@ -309,12 +320,7 @@ describe('broadcast delivery manager', () => {
   });
 
   it('cancel marks the rest cancelled and sends nothing more', async () => {
-    const { bot, channelId } = await channel();
-    await db()
-      .updateTable('channels')
-      .set({ settings: JSON.stringify({ rateLimitPerSecond: 30 }) })
-      .where('id', '=', channelId)
-      .execute();
+    const { bot, channelId } = await slowChannel();
     const list = await recipients(db(), channelId, 60);
     const id = await sendingBroadcast(db(), channelId, list);
     const running = manager().run(id);
@@ -489,12 +495,7 @@ describe('broadcast delivery manager', () => {
   });
 
   it('on shutdown stops claiming, records what was in flight, releases the rest and queues itself again', async () => {
-    const { bot, channelId } = await channel();
-    await db()
-      .updateTable('channels')
-      .set({ settings: JSON.stringify({ rateLimitPerSecond: 30 }) })
-      .where('id', '=', channelId)
-      .execute();
+    const { bot, channelId } = await slowChannel();
     const list = await recipients(db(), channelId, 60);
     const id = await sendingBroadcast(db(), channelId, list);
     const abort = new AbortController();
