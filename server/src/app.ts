@@ -140,6 +140,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     }
     // First to stop: sends waiting for a rate-limit slot give up (their jobs retry later) instead of holding up shutdown.
     cleanups.unshift(async () => services.telegramLimiter.stop());
+    // After the job runner: a send in flight finishes before its SMTP pool closes.
+    cleanups.splice(cleanups.length - 2, 0, async () => services.emailSenders.close());
     return { config, services, http, hub, runner, telegramPolling, databaseUrl, address, stop };
   } catch (err) {
     await stop();

@@ -30,6 +30,13 @@ export interface Config {
    * (default: marked, never resent, so nobody gets it twice) or `resend` (nobody misses it, those few may get it twice).
    */
   broadcastInDoubt: 'unknown' | 'resend';
+  /**
+   * The installation's own outgoing mail server (SMTP_URL, e.g. smtps://user:pass@host:465): notifications by email when no
+   * email channel is set up, and staff mail. Null: only email channels send mail.
+   */
+  smtpUrl: string | null;
+  /** Sender of mail sent through SMTP_URL (MAIL_FROM, e.g. "Shop <noreply@shop.example>"). */
+  mailFrom: string | null;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -141,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
   }
   telegramApiRoot = telegramApiRoot.replace(/\/+$/, '');
 
+  const smtpUrl = str('SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\/[^/]+/.test(smtpUrl))
+    problems.push('SMTP_URL: must look like smtp://user:pass@host:587 or smtps://user:pass@host:465');
+  const mailFrom = str('MAIL_FROM');
+  if (smtpUrl && !mailFrom)
+    problems.push('MAIL_FROM: required with SMTP_URL (e.g. "Shop <noreply@shop.example>")');
+
   const config: Config = {
     port,
     host,
@@ -160,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     telegramApiRoot,
     telegramRateHeadroomPercent: decimal('TELEGRAM_RATE_HEADROOM_PERCENT', 0.5, 0, 50),
     broadcastInDoubt,
+    smtpUrl,
+    mailFrom,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

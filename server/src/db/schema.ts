@@ -541,6 +541,35 @@ export interface BroadcastClicksTable {
   clickedAt: CreatedAt;
 }
 
+/** A contact's notification choices (0019); the global marketing switch is contacts.subscribed. */
+export interface ContactPreferencesTable {
+  contactId: string;
+  preferredChannel: NotificationChannelKind | null;
+  channels: ColumnType<Partial<Record<NotificationChannelKind, boolean>>, string | undefined, string>;
+  types: ColumnType<Record<string, TypePreference>, string | undefined, string>;
+  updatedAt: CreatedAt;
+}
+
+/** Channel kinds a notification can go through (more arrive with web chat, WhatsApp, VK). */
+export type NotificationChannelKind = 'telegram' | 'email';
+export const NOTIFICATION_CHANNEL_KINDS: readonly NotificationChannelKind[] = ['telegram', 'email'];
+
+/** One notification type's choice: off entirely, or off on some channel kinds. Absent keys mean on. */
+export interface TypePreference {
+  enabled?: boolean;
+  channels?: Partial<Record<NotificationChannelKind, boolean>>;
+}
+
+/** Delivery health of an email address (0019), shared by every channel that sends mail. */
+export interface EmailAddressesTable {
+  address: string;
+  status: Generated<'ok' | 'unreachable'>;
+  softBounces: Generated<number>;
+  lastBounceAt: NullableTimestamp;
+  lastReason: string | null;
+  updatedAt: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -578,6 +607,8 @@ export interface Database {
   broadcasts: BroadcastsTable;
   broadcastDeliveries: BroadcastDeliveriesTable;
   broadcastClicks: BroadcastClicksTable;
+  contactPreferences: ContactPreferencesTable;
+  emailAddresses: EmailAddressesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -602,3 +633,5 @@ export type CsatResponse = Selectable<CsatResponsesTable>;
 export type UserNotification = Selectable<UserNotificationsTable>;
 export type Broadcast = Selectable<BroadcastsTable>;
 export type BroadcastDelivery = Selectable<BroadcastDeliveriesTable>;
+export type ContactPreferences = Selectable<ContactPreferencesTable>;
+export type EmailAddress = Selectable<EmailAddressesTable>;

@@ -33,6 +33,9 @@ import { inboxSettingsRoutes } from './routes/inbox-settings.routes.ts';
 import { labelRoutes } from './routes/labels.routes.ts';
 import { meNotificationRoutes } from './routes/me-notifications.routes.ts';
 import { membershipRoutes } from './routes/memberships.routes.ts';
+import { notificationTypesRoutes } from './routes/notification-types.routes.ts';
+import { notificationsRoutes } from './routes/notifications.routes.ts';
+import { preferencesRoutes } from './routes/preferences.routes.ts';
 import { realtimeRoutes } from './routes/realtime.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
 import { segmentRoutes } from './routes/segments.routes.ts';
@@ -154,6 +157,9 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     conversationStreamRoutes,
     reportRoutes,
     templateRoutes,
+    notificationTypesRoutes,
+    notificationsRoutes,
+    preferencesRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));
   }

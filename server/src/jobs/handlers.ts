@@ -48,6 +48,14 @@ export function jobHandlers(services: Services): Handlers {
     'broadcasts.sent_edit': async ({ broadcastId }, helpers) => {
       await services.broadcastSentEdits.run(broadcastId, { signal: helpers.abortSignal });
     },
+    'notifications.deliver': async ({ notificationId }, helpers) => {
+      await services.notifications.deliver(notificationId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'notifications.digest_flush': async ({ digestId }) => {
+      await services.notifications.flushDigest(digestId);
+    },
     'csat.send': async ({ conversationId }) => {
       await services.csat.sendOnResolve(conversationId);
     },

@@ -44,6 +44,13 @@ export interface JobMap {
   'conversations.snooze_wake': { conversationId: string };
   /** Every minute (jobs/cron.ts): wake snoozed conversations whose time has passed (safety net for lost wake jobs). */
   'conversations.snooze_sweep': { _cron?: { ts: string; backfilled?: boolean } };
+  /**
+   * Deliver one notification (services/notifications.service.ts): preferences are checked now, not when queued; channels
+   * in order with fallback on permanent failures; retried with backoff on transient ones.
+   */
+  'notifications.deliver': { notificationId: string };
+  /** Send a digest's one merged message when its window closes (job_key `notification-digest:<id>`). */
+  'notifications.digest_flush': { digestId: string };
   /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
   'system.probe': { token: string };
 }

@@ -15,6 +15,7 @@ import { ConversationsRepository } from './conversations.repository.ts';
 import { CredentialsRepository } from './credentials.repository.ts';
 import { CsatRepository } from './csat.repository.ts';
 import { DeliveriesRepository } from './deliveries.repository.ts';
+import { EmailAddressesRepository } from './email-addresses.repository.ts';
 import { EventsRepository } from './events.repository.ts';
 import { IdentitiesRepository } from './identities.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
@@ -22,6 +23,7 @@ import { JobsRepository } from './jobs.repository.ts';
 import { LabelsRepository } from './labels.repository.ts';
 import { MembershipsRepository } from './memberships.repository.ts';
 import { MessagesRepository } from './messages.repository.ts';
+import { PreferencesRepository } from './preferences.repository.ts';
 import { PresenceRepository } from './presence.repository.ts';
 import { RealtimeRepository } from './realtime.repository.ts';
 import { RepliesRepository } from './replies.repository.ts';
@@ -58,6 +60,8 @@ export function repositories(db: DbOrTx) {
     contacts: new ContactsRepository(db),
     conversations: new ConversationsRepository(db),
     deliveries: new DeliveriesRepository(db),
+    emailAddresses: new EmailAddressesRepository(db),
+    preferences: new PreferencesRepository(db),
     credentials: new CredentialsRepository(db),
     events: new EventsRepository(db),
     identities: new IdentitiesRepository(db),

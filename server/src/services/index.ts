@@ -24,12 +24,14 @@ import type { ServiceContext } from './context.ts';
 import { ConversationHooks } from './conversation-hooks.ts';
 import { ConversationsService } from './conversations.service.ts';
 import { CSAT_PREFIX, CsatService } from './csat.service.ts';
+import { EmailSenders } from './email-senders.ts';
 import { EventsService } from './events.service.ts';
 import { FilesService } from './files.service.ts';
 import { ImportsService } from './imports.service.ts';
 import { InboxSettingsService } from './inbox-settings.ts';
 import { LabelsService } from './labels.service.ts';
 import { MembershipsService } from './memberships.service.ts';
+import { NotificationsService } from './notifications.service.ts';
 import { TelegramAdapters } from './outbound.adapters.ts';
 import { OutboundService } from './outbound.service.ts';
 import { PresenceService } from './presence.service.ts';
@@ -77,6 +79,9 @@ export function createServices(ctx: ServiceContext) {
   conversationHooks.onIncomingMessage('auto-reply', autoReply.hook);
   conversationHooks.onIncomingMessage('csat-comment', csat.commentHook);
   callbacks.register(CSAT_PREFIX, csat.onTap);
+  // Mail: email channels' own servers and the installation's SMTP_URL (app.ts closes the pools on shutdown).
+  const emailSenders = new EmailSenders(ctx);
+  const notifications = new NotificationsService(ctx, templates, telegramAdapters, emailSenders);
   const broadcastClicks = new BroadcastClicksService(ctx, callbacks);
   callbacks.register(BROADCAST_CALLBACK_PREFIX, broadcastClicks.onTap);
   return {
@@ -109,6 +114,8 @@ export function createServices(ctx: ServiceContext) {
     files: new FilesService(ctx, { telegram: new TelegramFiles(channels) }),
     imports: new ImportsService(ctx),
     memberships: new MembershipsService(ctx),
+    emailSenders,
+    notifications,
     inboxSettings: new InboxSettingsService(ctx),
     labels: new LabelsService(ctx),
     outbound,
