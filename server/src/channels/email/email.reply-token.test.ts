@@ -11,7 +11,7 @@ describe('email reply addresses', () => {
     const address = replyAddress(box, 'Support@shop.example', id);
     expect(address).toMatch(/^Support\+c-[A-Za-z0-9_-]{32}@shop\.example$/);
     expect(conversationOfReplyAddress(box, address)).toBe(id);
-    // Mail servers may lower-case the local part: base64url is case-sensitive, so that must not match another id.
+    // Found inside a full header value too.
     expect(conversationOfReplyAddress(box, `"Shop" <${address}>`)).toBe(id);
   });
 

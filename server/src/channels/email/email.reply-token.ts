@@ -6,7 +6,8 @@ import type { SecretBox } from '../../lib/secret-box.ts';
  * `support@shop.example`. Mail clients keep the Reply-To address when answering, so a customer's reply finds its
  * conversation even when their client drops In-Reply-To and References. The token is the conversation id and a short
  * HMAC (from SWITCHBOARD_SECRET_KEY), so nobody can post into a conversation by guessing; plus-addressing reaches the
- * same mailbox on every common mail server.
+ * same mailbox on every common mail server. A server that lower-cases the local part breaks the token (it is
+ * case-sensitive); such replies are still threaded by In-Reply-To/References.
  */
 
 const MAC_BYTES = 8;
