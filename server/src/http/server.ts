@@ -45,6 +45,7 @@ import { teamRoutes } from './routes/teams.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { webAppRoutes } from './routes/web-app.routes.ts';
 import { ErrorBody } from './schemas.ts';
 import { sharedSerializers } from './serializers.ts';
 
@@ -160,6 +161,7 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     notificationTypesRoutes,
     notificationsRoutes,
     preferencesRoutes,
+    webAppRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));
   }
