@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { Logger as GraphileLogger, type Runner, run as runWorker } from 'graphile-worker';
 import type { Logger } from 'pino';
+import { ImapReading, type ImapReadingOptions } from './channels/email/email.imap.ts';
+import { SmtpReceiver } from './channels/email/email.receiver.ts';
 import { type PollingOptions, TelegramPolling } from './channels/telegram/telegram.polling.ts';
 import type { Config } from './config.ts';
 import { createDatabase } from './db/database.ts';
@@ -32,6 +34,10 @@ export interface App {
   runner: Runner | null;
   /** Telegram pollers of this process (worker roles only). */
   telegramPolling: TelegramPolling | null;
+  /** IMAP readers of this process (worker roles only). */
+  imapReading: ImapReading | null;
+  /** The built-in SMTP receiver (api/start roles, when EMAIL_SMTP_PORT is set). */
+  smtpReceiver: SmtpReceiver | null;
   databaseUrl: string;
   /** Where HTTP listens (null for a worker). */
   address: string | null;
@@ -54,6 +60,8 @@ export interface StartOptions {
   realtime?: RealtimeHubOptions;
   /** Telegram long-polling timing (worker roles). */
   telegramPolling?: PollingOptions;
+  /** IMAP reading timing (worker roles). */
+  imapReading?: ImapReadingOptions;
 }
 
 // Written into settings at first start; a process with another key fails fast instead of corrupting secrets.
@@ -92,6 +100,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
 
     let runner: Runner | null = null;
     let telegramPolling: TelegramPolling | null = null;
+    let imapReading: ImapReading | null = null;
+    let smtpReceiver: SmtpReceiver | null = null;
     if (role !== 'api') {
       const liveness = new WorkerLiveness(services.ctx.repos.workerProcesses, log, opts.liveness);
       runner = await runWorker({
@@ -115,6 +125,11 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       cleanups.unshift(() => polling.stop());
       await polling.start();
       telegramPolling = polling;
+      // Mailboxes of email channels with inbound "imap": one reader per mailbox across workers (advisory lock).
+      const imap = new ImapReading(services.ctx, databaseUrl, opts.imapReading);
+      cleanups.unshift(() => imap.stop());
+      await imap.start();
+      imapReading = imap;
     }
 
     let http: Http | null = null;
@@ -137,12 +152,31 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       cleanups.unshift(() => http!.close());
       address = await http.listen({ port: config.port, host: config.host });
       if (!opts.skipBootstrap) await announceLogin(services, config, log);
+      if (config.emailSmtp) {
+        // Stops before the pool closes: a mail being stored finishes (and gets its 250) first.
+        const receiver = new SmtpReceiver(services.ctx, config.emailSmtp);
+        await receiver.start();
+        cleanups.unshift(() => receiver.stop());
+        smtpReceiver = receiver;
+      }
     }
     // First to stop: sends waiting for a rate-limit slot give up (their jobs retry later) instead of holding up shutdown.
     cleanups.unshift(async () => services.telegramLimiter.stop());
     // After the job runner: a send in flight finishes before its SMTP pool closes.
     cleanups.splice(cleanups.length - 2, 0, async () => services.emailSenders.close());
-    return { config, services, http, hub, runner, telegramPolling, databaseUrl, address, stop };
+    return {
+      config,
+      services,
+      http,
+      hub,
+      runner,
+      telegramPolling,
+      imapReading,
+      smtpReceiver,
+      databaseUrl,
+      address,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -37,6 +37,18 @@ export interface Config {
   smtpUrl: string | null;
   /** Sender of mail sent through SMTP_URL (MAIL_FROM, e.g. "Shop <noreply@shop.example>"). */
   mailFrom: string | null;
+  /**
+   * Messages per second to the SMTP_URL server, and to email channels without their own rate (EMAIL_RATE_PER_SECOND);
+   * 0 = no limit. Per process, like listmonk's: N worker processes may together send N× this rate.
+   */
+  emailRatePerSecond: number;
+  /** Soft bounces (4xx after every retry) after which an address counts as unreachable (EMAIL_SOFT_BOUNCE_LIMIT). */
+  emailSoftBounceLimit: number;
+  /**
+   * The built-in SMTP receiver for forwarded mail (EMAIL_SMTP_PORT; null = off, the default; 0 = any free port), on
+   * EMAIL_SMTP_HOST (default: HOST), taking mails up to EMAIL_SMTP_MAX_MB (default 25). It runs in api/start processes.
+   */
+  emailSmtp: { port: number; host: string; maxBytes: number } | null;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -176,6 +188,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     broadcastInDoubt,
     smtpUrl,
     mailFrom,
+    emailRatePerSecond: int('EMAIL_RATE_PER_SECOND', 0, 0, 10_000),
+    emailSoftBounceLimit: int('EMAIL_SOFT_BOUNCE_LIMIT', 3, 1, 100),
+    emailSmtp:
+      str('EMAIL_SMTP_PORT') === null
+        ? null
+        : {
+            port: int('EMAIL_SMTP_PORT', 0, 0, 65535),
+            host: str('EMAIL_SMTP_HOST') ?? host,
+            maxBytes: int('EMAIL_SMTP_MAX_MB', 25, 1, 1024) * 1024 * 1024,
+          },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -58,6 +58,11 @@ export interface IncomingAttachment {
   height?: number;
   /** Seconds, for video, voice, audio and animation. */
   duration?: number;
+  /**
+   * Set when the bytes came with the message (email) and are already in FileStorage under this key: the attachment is
+   * recorded as stored, with no download job.
+   */
+  storageKey?: string;
 }
 
 /** A point on the map someone shared. */
@@ -101,6 +106,13 @@ export interface MessageContent {
   startPayload?: string;
   /** What the platform called this message, e.g. "text", "photo", "unsupported" (for logs and the inbox). */
   rawKind: string;
+  /**
+   * The conversation the platform says this message continues (email: the reply token or In-Reply-To/References), when
+   * it names one of ours on this channel: the message goes there instead of to the chat's current conversation.
+   */
+  threadConversationId?: string;
+  /** Channel-specific facts kept as they are in content_attributes (email: `email` headers and the full text). */
+  channelAttributes?: Record<string, unknown>;
 }
 
 /** A new message from a person. */

@@ -451,6 +451,9 @@ export interface TemplatesTable {
   sampleData: ColumnType<Record<string, unknown>, string | undefined, string>;
   builtIn: Generated<boolean>;
   version: Generated<number>;
+  /** 0020, email only: the subject template and its per-language variants. */
+  subject: ColumnType<string | null, string | null | undefined, string | null>;
+  subjectVariants: ColumnType<Record<string, string>, string | undefined, string>;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
 }
@@ -505,6 +508,9 @@ export interface BroadcastsTable {
   sentEditContent: string | null;
   sentEditVersion: Generated<number>;
   sentDeletedAt: Date | null;
+  /** 0020: a notification topic's data (templates' `data.*`) and its type; `{}` and null for other broadcasts. */
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  notificationTypeId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One recipient of a broadcast (0015); its status is the truth, the broadcast's stats a cache of it. */
@@ -570,6 +576,124 @@ export interface EmailAddressesTable {
   updatedAt: CreatedAt;
 }
 
+/** An incoming email as received (0021), stored before it is acknowledged; `email.process` applies it. */
+export interface EmailInboundTable {
+  id: Generated<number>;
+  channelId: string;
+  /** The Message-ID header, angle brackets included (synthesised from the bytes' hash when missing). */
+  messageId: string;
+  raw: Buffer;
+  via: 'imap' | 'smtp';
+  envelopeTo: ColumnType<string[], string[] | undefined, string[]>;
+  receivedAt: CreatedAt;
+  processedAt: NullableTimestamp;
+  outcome: EmailInboundOutcome | null;
+  detail: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  messageRowId: string | null;
+  error: string | null;
+}
+
+/** What an incoming email became. */
+export type EmailInboundOutcome = 'message' | 'auto_reply' | 'bounce' | 'ignored';
+
+/** How far IMAP reading of a channel's mailbox got (0021). */
+export interface EmailImapStateTable {
+  channelId: string;
+  mailbox: string;
+  uidValidity: number;
+  lastUid: number;
+  updatedAt: CreatedAt;
+}
+
+/** A notification type (0020): what a business's system triggers by key; channels in order, a template per kind. */
+export interface NotificationTypesTable {
+  id: Generated<string>;
+  key: string;
+  name: string;
+  description: string | null;
+  category: NotificationCategory;
+  critical: Generated<boolean>;
+  channels: ColumnType<
+    NotificationChannelKind[],
+    NotificationChannelKind[] | undefined,
+    NotificationChannelKind[]
+  >;
+  telegramTemplateId: string | null;
+  emailTemplateId: string | null;
+  emailChannelId: string | null;
+  throttleLimit: number | null;
+  throttlePeriodSeconds: number | null;
+  digestWindowSeconds: number | null;
+  enabled: Generated<boolean>;
+  builtIn: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+export type NotificationCategory = 'transactional' | 'marketing';
+export const NOTIFICATION_STATUSES = [
+  'queued',
+  'delayed',
+  'sending',
+  'sent',
+  'skipped',
+  'failed',
+  'digested',
+] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export type NotificationLogEvent = NotificationStatus | 'fallback' | 'retry';
+
+/** One notification to one contact (0020); its status is the truth, notification_log the history. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  typeId: string | null;
+  typeKey: string;
+  contactId: string;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  channels: NotificationChannelKind[] | null;
+  idempotencyKey: string | null;
+  status: ColumnType<NotificationStatus, NotificationStatus | undefined, NotificationStatus>;
+  channel: NotificationChannelKind | null;
+  channelId: string | null;
+  externalId: string | null;
+  reason: string | null;
+  sendAt: NullableTimestamp;
+  digestId: string | null;
+  sendingAt: NullableTimestamp;
+  sentAt: NullableTimestamp;
+  createdAt: CreatedAt;
+  updatedAt: CreatedAt;
+}
+
+/** An idempotency key of the trigger API (0020): which notification the first call made, and when. */
+export interface NotificationIdempotencyKeysTable {
+  key: string;
+  notificationId: string;
+  createdAt: Timestamp;
+}
+
+/** One state change of a notification (0020). */
+export interface NotificationLogTable {
+  id: Generated<number>;
+  notificationId: string;
+  event: NotificationLogEvent;
+  channel: NotificationChannelKind | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  at: CreatedAt;
+}
+
+/** Events of one contact and type merged into one message per window (0020); one open digest per pair. */
+export interface NotificationDigestsTable {
+  id: Generated<string>;
+  contactId: string;
+  typeId: string;
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  flushAt: Timestamp;
+  carrierId: string | null;
+  createdAt: CreatedAt;
+  closedAt: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -609,6 +733,13 @@ export interface Database {
   broadcastClicks: BroadcastClicksTable;
   contactPreferences: ContactPreferencesTable;
   emailAddresses: EmailAddressesTable;
+  notificationTypes: NotificationTypesTable;
+  notifications: NotificationsTable;
+  notificationIdempotencyKeys: NotificationIdempotencyKeysTable;
+  notificationLog: NotificationLogTable;
+  notificationDigests: NotificationDigestsTable;
+  emailInbound: EmailInboundTable;
+  emailImapState: EmailImapStateTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -635,3 +766,8 @@ export type Broadcast = Selectable<BroadcastsTable>;
 export type BroadcastDelivery = Selectable<BroadcastDeliveriesTable>;
 export type ContactPreferences = Selectable<ContactPreferencesTable>;
 export type EmailAddress = Selectable<EmailAddressesTable>;
+export type NotificationType = Selectable<NotificationTypesTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type NotificationLogEntry = Selectable<NotificationLogTable>;
+export type NotificationDigest = Selectable<NotificationDigestsTable>;
+export type EmailInbound = Selectable<EmailInboundTable>;

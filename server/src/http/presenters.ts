@@ -217,6 +217,8 @@ export function presentTemplate(t: import('../db/schema.ts').TemplateRow) {
     buttons: t.buttons as import('../services/templates/types.ts').TemplateButton[][],
     attachmentId: t.attachmentId,
     sampleData: t.sampleData,
+    subject: t.subject ?? null,
+    subjectVariants: t.subjectVariants ?? {},
     builtIn: t.builtIn,
     version: t.version,
     createdAt: iso(t.createdAt)!,

@@ -41,6 +41,13 @@ const CRON_ITEMS: Array<CronItem & { task: JobName }> = [
     // Each snooze has its own wake job; this sweep only catches ones that were lost, so missed ticks need no backfill.
     options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'conversations.snooze_sweep' },
   },
+  {
+    task: 'notifications.prune_keys',
+    identifier: 'notifications.prune_keys',
+    match: '30 * * * *',
+    // Expired idempotency keys only take space (an expired key is taken over anyway); hourly is plenty.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'notifications.prune_keys' },
+  },
 ];
 
 export function cronItems(): ParsedCronItem[] {

@@ -82,6 +82,17 @@ export function jobHandlers(services: Services): Handlers {
     'conversations.snooze_sweep': async () => {
       await services.conversations.sweepSnoozed();
     },
+    'preferences.menu': async (payload) => {
+      await services.preferenceCommands.showMenu(payload);
+    },
+    'email.process': async ({ id }, helpers) => {
+      await services.emailReceive.process(id, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'notifications.prune_keys': async () => {
+      await services.notifications.pruneKeys();
+    },
     'system.probe': async ({ token }, helpers) => {
       await services.system.recordProbe(token, helpers.job.id);
     },

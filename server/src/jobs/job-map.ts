@@ -51,6 +51,24 @@ export interface JobMap {
   'notifications.deliver': { notificationId: string };
   /** Send a digest's one merged message when its window closes (job_key `notification-digest:<id>`). */
   'notifications.digest_flush': { digestId: string };
+  /**
+   * Sends (or, with messageId, edits into) a contact's notification preference menu in a Telegram chat
+   * (services/preference-commands.ts); queued by /settings, /stop and taps on the menu's buttons, in the contact's queue.
+   */
+  'preferences.menu': {
+    channelId: string;
+    contactId: string;
+    chatExternalId: string;
+    view: 'settings' | 'stopped' | 'resubscribed';
+    messageId?: string;
+  };
+  /**
+   * Apply one stored incoming email (email_inbound.id; services/email-receive.service.ts): a customer message into the
+   * inbox, an automatic reply ignored, or a delivery report updating the bounced addresses.
+   */
+  'email.process': { id: number };
+  /** Hourly (jobs/cron.ts): delete notification idempotency keys older than 24 h (services/notifications.service.ts). */
+  'notifications.prune_keys': { _cron?: { ts: string; backfilled?: boolean } };
   /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
   'system.probe': { token: string };
 }

@@ -77,6 +77,19 @@ export class ChannelsRepository {
       .execute();
   }
 
+  /** The oldest active channel of a type (the email channel that sends mail outside conversations). */
+  firstActive(type: string): Promise<Channel | undefined> {
+    return this.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('type', '=', type)
+      .where('status', '=', 'active')
+      .orderBy('createdAt')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /** Moves the getUpdates offset forward only, so a late writer can never make updates come again. */
   async advancePollOffset(id: string, offset: number): Promise<void> {
     await this.db

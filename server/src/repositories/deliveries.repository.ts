@@ -183,6 +183,22 @@ export class DeliveriesRepository {
       .execute();
   }
 
+  /** The newest mail the customer sent in a conversation (`content_attributes.email`): what an email reply answers. */
+  lastIncomingEmail(
+    conversationId: string,
+  ): Promise<Pick<Message, 'sourceId' | 'contentAttributes'> | undefined> {
+    return this.db
+      .selectFrom('messages')
+      .select(['sourceId', 'contentAttributes'])
+      .where('conversationId', '=', conversationId)
+      .where('messageType', '=', 'incoming')
+      .where(sql<boolean>`content_attributes ? 'email'`)
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /** The identity behind a private chat on a channel (Telegram: the chat id is the user id). */
   identityOfChat(channelId: string, chatExternalId: string) {
     return this.db

@@ -16,6 +16,7 @@ import { CredentialsRepository } from './credentials.repository.ts';
 import { CsatRepository } from './csat.repository.ts';
 import { DeliveriesRepository } from './deliveries.repository.ts';
 import { EmailAddressesRepository } from './email-addresses.repository.ts';
+import { EmailInboundRepository } from './email-inbound.repository.ts';
 import { EventsRepository } from './events.repository.ts';
 import { IdentitiesRepository } from './identities.repository.ts';
 import { ImportsRepository } from './imports.repository.ts';
@@ -23,6 +24,9 @@ import { JobsRepository } from './jobs.repository.ts';
 import { LabelsRepository } from './labels.repository.ts';
 import { MembershipsRepository } from './memberships.repository.ts';
 import { MessagesRepository } from './messages.repository.ts';
+import { NotificationDigestsRepository } from './notification-digests.repository.ts';
+import { NotificationTypesRepository } from './notification-types.repository.ts';
+import { NotificationsRepository } from './notifications.repository.ts';
 import { PreferencesRepository } from './preferences.repository.ts';
 import { PresenceRepository } from './presence.repository.ts';
 import { RealtimeRepository } from './realtime.repository.ts';
@@ -61,6 +65,7 @@ export function repositories(db: DbOrTx) {
     conversations: new ConversationsRepository(db),
     deliveries: new DeliveriesRepository(db),
     emailAddresses: new EmailAddressesRepository(db),
+    emailInbound: new EmailInboundRepository(db),
     preferences: new PreferencesRepository(db),
     credentials: new CredentialsRepository(db),
     events: new EventsRepository(db),
@@ -70,6 +75,10 @@ export function repositories(db: DbOrTx) {
     labels: new LabelsRepository(db),
     memberships: new MembershipsRepository(db),
     messages: new MessagesRepository(db),
+    // Notifications (issue 6): types, notifications with their keys and log, digests.
+    notificationTypes: new NotificationTypesRepository(db),
+    notifications: new NotificationsRepository(db),
+    notificationDigests: new NotificationDigestsRepository(db),
     presence: new PresenceRepository(db),
     realtime: new RealtimeRepository(db),
     reports: new ReportsRepository(db),

@@ -12,6 +12,9 @@ export interface TemplateWrite {
   buttons?: unknown[];
   attachmentId?: string | null;
   sampleData?: Record<string, unknown>;
+  /** Email templates (0020): the subject and its per-language variants. */
+  subject?: string | null;
+  subjectVariants?: Record<string, string>;
 }
 
 const json = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v));
@@ -61,6 +64,8 @@ export class TemplatesRepository {
         buttons: json(row.buttons ?? [])!,
         attachmentId: row.attachmentId ?? null,
         sampleData: json(row.sampleData ?? {})!,
+        subject: row.subject ?? null,
+        subjectVariants: json(row.subjectVariants ?? {})!,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -79,6 +84,8 @@ export class TemplatesRepository {
         buttons: json(patch.buttons),
         attachmentId: patch.attachmentId,
         sampleData: json(patch.sampleData),
+        subject: patch.subject,
+        subjectVariants: json(patch.subjectVariants),
         version: sql`version + 1`,
         updatedAt: sql`now()`,
       })

@@ -90,6 +90,8 @@ export class BroadcastMessage {
         birthday: row.birthday,
       },
       workspace: this.workspace,
+      // A notification topic's data (migration 0020); other broadcasts have none.
+      data: this.broadcast.data ?? {},
     });
     if (result.format === 'email_html')
       throw new TemplateError('an email template cannot be sent to Telegram', '/body');

@@ -9,6 +9,12 @@ import type { Actor } from '../repositories/audit.repository.ts';
 import type { ChannelWrite } from '../repositories/channels.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
+import {
+  type CreateEmailChannelInput,
+  EmailChannels,
+  type MailServerCheckOptions,
+  type UpdateEmailChannelInput,
+} from './email-channels.ts';
 
 /** A channel as the API shows it: the row plus a hint of its token (never the token). */
 export type ChannelView = Channel & { tokenHint: string | null };
@@ -17,7 +23,8 @@ export type ChannelView = Channel & { tokenHint: string | null };
 export interface CreateChannelInput {
   type: 'telegram';
   name: string;
-  token: string;
+  /** Required; optional in the type because the route accepts one body for every channel type. */
+  token?: string;
   mode?: ChannelMode;
   apiRoot?: string | null;
   settings?: Record<string, unknown>;
@@ -41,18 +48,37 @@ const TELEGRAM_CLOUD = 'https://api.telegram.org';
  * `telegram.webhook_sync` job queued with each change sets or deletes the webhook, and worker pollers pick up polling channels.
  */
 export class ChannelsService {
+  /** Mailboxes: their own settings, checks and secrets (services/email-channels.ts). */
+  private readonly email: EmailChannels;
+
   constructor(
     private readonly ctx: ServiceContext,
     /** The Bot API factory; tests may swap it, production uses grammY's Api. */
     private readonly api: typeof telegramApi = telegramApi,
-  ) {}
+    mailServerChecks: MailServerCheckOptions = {},
+  ) {
+    this.email = new EmailChannels(ctx, mailServerChecks);
+  }
 
-  async create(actor: Actor, input: CreateChannelInput): Promise<ChannelView> {
+  async create(actor: Actor, input: CreateChannelInput | CreateEmailChannelInput): Promise<ChannelView> {
+    if (input.type === 'email') {
+      refuseTelegramOnly(input as UpdateChannelInput);
+      return this.view(await this.email.create(actor, input));
+    }
+    return this.createBot(actor, input);
+  }
+
+  private async createBot(actor: Actor, input: CreateChannelInput): Promise<ChannelView> {
+    if (input.token === undefined)
+      throw new ValidationError('A Telegram channel needs the bot token', [
+        { path: '/token', message: 'is required for a Telegram channel (from @BotFather)' },
+      ]);
+    const token = input.token;
     const apiRoot = input.apiRoot ?? null;
     const mode = input.mode ?? this.defaultMode();
     this.checkMode(mode, apiRoot);
     if (input.settings !== undefined) checkSettings(input.settings);
-    const bot = await this.getMe(input.token, apiRoot);
+    const bot = await this.getMe(token, apiRoot);
     const row = await inTransaction(this.ctx, async (r) => {
       const existing = await r.channels.findByExternalId('telegram', String(bot.id));
       if (existing)
@@ -65,7 +91,7 @@ export class ChannelsService {
         mode,
         apiRoot,
         settings: input.settings ?? {},
-        secretSealed: this.ctx.secretBox.seal(input.token),
+        secretSealed: this.ctx.secretBox.seal(token),
         webhookSecretSealed: this.ctx.secretBox.seal(randomBytes(32).toString('base64url')),
         externalId: String(bot.id),
         username: bot.username,
@@ -100,6 +126,8 @@ export class ChannelsService {
   async update(actor: Actor, id: string, input: UpdateChannelInput): Promise<ChannelView> {
     const current = await this.ctx.repos.channels.get(id);
     if (!current) throw new NotFoundError('Channel', id);
+    if (current.type === 'email')
+      return this.view(await this.email.update(actor, current, emailUpdate(input)));
     const apiRoot = input.apiRoot !== undefined ? input.apiRoot : current.apiRoot;
     if (input.mode !== undefined || input.apiRoot !== undefined)
       this.checkMode(input.mode ?? current.mode ?? this.defaultMode(), apiRoot);
@@ -188,7 +216,10 @@ export class ChannelsService {
   }
 
   /** The plaintext token, for the receive and send paths only; never for API answers. */
-  tokenOf(channel: Pick<Channel, 'secretSealed'>): string {
+  tokenOf(channel: Pick<Channel, 'secretSealed'> & Partial<Pick<Channel, 'type' | 'id'>>): string {
+    // An email channel's sealed secret is its passwords: used as a token they would travel in a Bot API URL.
+    if (channel.type !== undefined && channel.type !== 'telegram')
+      throw new Error(`channel ${channel.id} is a ${channel.type} channel: it has no Telegram token`);
     if (!channel.secretSealed) throw new Error('channel has no token');
     return this.ctx.secretBox.open(channel.secretSealed);
   }
@@ -236,8 +267,24 @@ export class ChannelsService {
   }
 
   private view(row: Channel): ChannelView {
+    // An email channel's sealed secret is its passwords: no hint of it, only whether each is set.
+    if (row.type === 'email') return { ...row, settings: this.email.presentSettings(row), tokenHint: null };
     return { ...row, tokenHint: row.secretSealed ? tokenHint(this.tokenOf(row)) : null };
   }
+}
+
+/** Email channels have no token, mode nor API root: naming one is a mistake worth a 400, not silence. */
+function emailUpdate(input: UpdateChannelInput): UpdateEmailChannelInput {
+  refuseTelegramOnly(input);
+  return { name: input.name, status: input.status, settings: input.settings };
+}
+
+function refuseTelegramOnly(input: Pick<UpdateChannelInput, 'token' | 'mode' | 'apiRoot'>): void {
+  const telegramOnly = (['token', 'mode', 'apiRoot'] as const).filter((k) => input[k] !== undefined);
+  if (telegramOnly.length > 0)
+    throw new ValidationError('Email channels have no token, mode or apiRoot', [
+      ...telegramOnly.map((k) => ({ path: `/${k}`, message: 'applies to Telegram channels only' })),
+    ]);
 }
 
 /** Known keys with valid values only (see telegram.settings.ts); `settings` is replaced whole, so it is checked whole. */

@@ -14,6 +14,7 @@ export function messageAttributes(m: MessageContent): Record<string, unknown> {
   if (m.isStart) attrs.isStart = true;
   if (m.startPayload) attrs.startPayload = m.startPayload;
   if (m.replyToMessageId) attrs.replyToSourceId = m.replyToMessageId;
+  if (m.channelAttributes) Object.assign(attrs, m.channelAttributes);
   return attrs;
 }
 

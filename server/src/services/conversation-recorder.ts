@@ -56,7 +56,10 @@ async function openConversation(
   chat: ChatRef,
   contact: Contact,
   at: Date,
+  threadId?: string,
 ): Promise<Opened> {
+  const threaded = threadId ? await openThread(r, channelId, threadId) : null;
+  if (threaded) return threaded;
   const found = await r.conversations.findOpenForUpdate(channelId, chat.externalId);
   if (found) {
     if (found.status !== 'snoozed') return { conversation: found, created: false, reopened: false };
@@ -77,6 +80,23 @@ async function openConversation(
     lastActivityAt: at,
   });
   return { conversation, created: true, reopened: false };
+}
+
+/**
+ * The conversation a message names as its thread (an email reply's token or In-Reply-To), when it is ours on this
+ * channel. Open: that one; snoozed: woken. Resolved: reopened whatever the reopen window, since the person answered that
+ * very thread, unless its chat has another open conversation by now (one open per chat): then that one.
+ */
+async function openThread(r: Repos, channelId: string, id: string): Promise<Opened | null> {
+  const thread = await r.conversations.getForUpdate(id);
+  if (!thread || thread.channelId !== channelId) return null;
+  const current =
+    thread.status === 'resolved'
+      ? ((await r.conversations.findOpenForUpdate(channelId, thread.chatExternalId)) ?? thread)
+      : thread;
+  if (current.status === 'open' || current.status === 'pending')
+    return { conversation: current, created: false, reopened: false };
+  return { conversation: await reopen(r, current, 'customer_message'), created: false, reopened: true };
 }
 
 async function withinReopenWindow(
@@ -119,7 +139,7 @@ async function addAttachments(
 ): Promise<Attachment[]> {
   const rows: Attachment[] = [];
   for (const f of files) {
-    const row = await r.attachments.insert({
+    const described = await r.attachments.insert({
       messageId,
       kind: f.kind,
       fileName: f.fileName ?? null,
@@ -131,7 +151,16 @@ async function addAttachments(
       externalFileId: f.fileId,
       externalUniqueId: f.fileUniqueId,
     });
-    await r.jobs.add('files.download', { attachmentId: row.id }, { jobKey: `files.download:${row.id}` });
+    // Bytes that came with the message (email) are stored already: nothing to download.
+    const row = f.storageKey
+      ? ((await r.attachments.markStored(described.id, {
+          storageKey: f.storageKey,
+          size: f.size ?? 0,
+          mimeType: f.mimeType ?? null,
+        })) ?? described)
+      : described;
+    if (!f.storageKey)
+      await r.jobs.add('files.download', { attachmentId: row.id }, { jobKey: `files.download:${row.id}` });
     rows.push(row);
   }
   return rows;
@@ -152,7 +181,7 @@ export async function recordMessage(
     conversation: open,
     created: conversationCreated,
     reopened: conversationReopened,
-  } = await openConversation(r, channelId, m.chat, from.contact, m.sentAt);
+  } = await openConversation(r, channelId, m.chat, from.contact, m.sentAt, m.threadConversationId);
   // The identity row was read (and locked) by the caller in this transaction: its counter is current. It is stored
   // only once the message is known to be new (a redelivery inserts nothing and counts nothing).
   const flood = countMessage(

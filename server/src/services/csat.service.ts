@@ -72,6 +72,8 @@ export class CsatService {
     return inTransaction(this.ctx, async (r) => {
       const conversation = await r.conversations.get(conversationId);
       if (conversation?.status !== 'resolved' || conversation.chatKind !== 'private') return;
+      // The survey is buttons under a message: channels without buttons (email) get none.
+      if ((await r.channels.get(conversation.channelId))?.type !== 'telegram') return;
       await this.sendSurvey(r, conversation);
     });
   }
@@ -80,6 +82,11 @@ export class CsatService {
   async sendSurvey(r: Repos, conversation: Conversation): Promise<CsatResponse> {
     if (conversation.chatKind !== 'private' || !conversation.contactId)
       throw new ConflictError('A survey goes to one customer: group conversations cannot be rated');
+    const channel = await r.channels.get(conversation.channelId);
+    if (channel?.type !== 'telegram')
+      throw new ConflictError(
+        `A survey is a row of rating buttons, which ${channel?.type ?? 'this'} conversations cannot show; it goes through Telegram bots only`,
+      );
     const contact = await r.contacts.get(conversation.contactId);
     const lang = await replyLanguage(r, contact?.language);
     const row = await r.csat.create({

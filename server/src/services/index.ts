@@ -24,6 +24,7 @@ import type { ServiceContext } from './context.ts';
 import { ConversationHooks } from './conversation-hooks.ts';
 import { ConversationsService } from './conversations.service.ts';
 import { CSAT_PREFIX, CsatService } from './csat.service.ts';
+import { EmailReceiveService } from './email-receive.service.ts';
 import { EmailSenders } from './email-senders.ts';
 import { EventsService } from './events.service.ts';
 import { FilesService } from './files.service.ts';
@@ -31,9 +32,15 @@ import { ImportsService } from './imports.service.ts';
 import { InboxSettingsService } from './inbox-settings.ts';
 import { LabelsService } from './labels.service.ts';
 import { MembershipsService } from './memberships.service.ts';
+import { NotificationTopics } from './notification-topics.ts';
+import { NotificationTypesService } from './notification-types.service.ts';
 import { NotificationsService } from './notifications.service.ts';
 import { TelegramAdapters } from './outbound.adapters.ts';
 import { OutboundService } from './outbound.service.ts';
+import { PREFERENCES_PREFIX } from './preference-commands.menu.ts';
+import { PreferenceCommands } from './preference-commands.ts';
+import { PreferencesService } from './preferences.service.ts';
+import { PreferencePage } from './preferences.web.ts';
 import { PresenceService } from './presence.service.ts';
 import { ReceiveService } from './receive.service.ts';
 import { RepliesService } from './replies.service.ts';
@@ -70,7 +77,9 @@ export function createServices(ctx: ServiceContext) {
     { onPause: (channelId, seconds) => ctx.sendMetrics?.telegramPaused(channelId, seconds) },
   );
   const telegramAdapters = new TelegramAdapters(channels, telegramLimiter, () => ctx.storage ?? null);
-  const outbound = new OutboundService(ctx, telegramAdapters);
+  // Mail: email channels' own servers and the installation's SMTP_URL (app.ts closes the pools on shutdown).
+  const emailSenders = new EmailSenders(ctx);
+  const outbound = new OutboundService(ctx, telegramAdapters, undefined, emailSenders);
   // Reply tools: notes/mentions/edits/deletes, auto-reply and CSAT (their hooks and the `csat:` buttons).
   const templates = new TemplatesService(ctx);
   const replies = new RepliesService(ctx, outbound, telegramAdapters);
@@ -79,11 +88,14 @@ export function createServices(ctx: ServiceContext) {
   conversationHooks.onIncomingMessage('auto-reply', autoReply.hook);
   conversationHooks.onIncomingMessage('csat-comment', csat.commentHook);
   callbacks.register(CSAT_PREFIX, csat.onTap);
-  // Mail: email channels' own servers and the installation's SMTP_URL (app.ts closes the pools on shutdown).
-  const emailSenders = new EmailSenders(ctx);
   const notifications = new NotificationsService(ctx, templates, telegramAdapters, emailSenders);
   const broadcastClicks = new BroadcastClicksService(ctx, callbacks);
   callbacks.register(BROADCAST_CALLBACK_PREFIX, broadcastClicks.onTap);
+  // Customers' own preferences: the API's service, and /settings, /stop and their `pref:` buttons in Telegram.
+  const preferences = new PreferencesService(ctx, (r) => r.notificationTypes.list());
+  const preferenceCommands = new PreferenceCommands(ctx, preferences, telegramAdapters);
+  receive.onCommand(preferenceCommands.onCommand);
+  callbacks.register(PREFERENCES_PREFIX, preferenceCommands.onTap);
   return {
     ctx,
     apiKeys: new ApiKeysService(ctx),
@@ -115,7 +127,15 @@ export function createServices(ctx: ServiceContext) {
     imports: new ImportsService(ctx),
     memberships: new MembershipsService(ctx),
     emailSenders,
+    // Incoming mail (IMAP holders and the built-in SMTP receiver store it; the email.process job applies it).
+    emailReceive: new EmailReceiveService(ctx, receive),
     notifications,
+    notificationTypes: new NotificationTypesService(ctx),
+    // The topic form is a broadcast: its own BroadcastsService (stateless) keeps this one line.
+    notificationTopics: new NotificationTopics(ctx, new BroadcastsService(ctx, templates, telegramAdapters)),
+    preferences,
+    preferenceCommands,
+    preferencePage: new PreferencePage(ctx, preferences),
     inboxSettings: new InboxSettingsService(ctx),
     labels: new LabelsService(ctx),
     outbound,

@@ -1,25 +1,122 @@
-import type { ServiceContext } from './context.ts';
+import type { Notification, NotificationLogEntry, NotificationStatus } from '../db/schema.ts';
+import { decodeCursor, encodeCursor, type Page } from '../lib/cursor.ts';
+import { NotFoundError } from '../lib/errors.ts';
+import type { Actor } from '../repositories/audit.repository.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 import type { EmailSenders } from './email-senders.ts';
+import { NotificationDelivery } from './notification-delivery.ts';
+import {
+  type BatchItemResult,
+  DELIVERY_MAX_ATTEMPTS,
+  NotificationTrigger,
+  type TriggerInput,
+  type TriggerResult,
+} from './notification-trigger.ts';
 import type { TelegramAdapters } from './outbound.adapters.ts';
 import type { TemplatesService } from './templates.service.ts';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Transactional and marketing notifications: the trigger API, delivery with preferences and fallback, digests. */
 export class NotificationsService {
+  private readonly triggers: NotificationTrigger;
+  private readonly delivery: NotificationDelivery;
+
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly templates: TemplatesService,
-    private readonly telegramAdapters: TelegramAdapters,
-    private readonly emailSenders: EmailSenders,
-  ) {}
-
-  /** The `notifications.deliver` job. */
-  async deliver(notificationId: string, _opts: { lastAttempt?: boolean } = {}): Promise<void> {
-    void [this.ctx, this.templates, this.telegramAdapters, this.emailSenders];
-    throw new Error(`notifications.deliver ${notificationId}: not built yet`);
+    templates: TemplatesService,
+    telegramAdapters: TelegramAdapters,
+    emailSenders: EmailSenders,
+  ) {
+    this.triggers = new NotificationTrigger(ctx);
+    this.delivery = new NotificationDelivery(ctx, templates, telegramAdapters, emailSenders);
   }
 
-  /** The `notifications.digest_flush` job. */
+  /** `POST /notifications`: queues one (or returns the first one for a repeated idempotency key). */
+  trigger(actor: Actor, input: TriggerInput): Promise<TriggerResult> {
+    return this.triggers.trigger(actor, input);
+  }
+
+  /** `POST /notifications/batch`: each item on its own, results in input order. */
+  batch(actor: Actor, items: TriggerInput[]): Promise<BatchItemResult[]> {
+    return this.triggers.batch(actor, items);
+  }
+
+  /** Newest first; filters by contact, type key, status and creation period. */
+  async list(opts: {
+    contactId?: string;
+    type?: string;
+    status?: NotificationStatus[];
+    from?: Date;
+    to?: Date;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<Notification>> {
+    const after = opts.cursor
+      ? decodeCursor(
+          opts.cursor,
+          (p) => p.k === 'notifications' && typeof p.v === 'string' && UUID.test(p.id),
+        )
+      : undefined;
+    const rows = await this.ctx.repos.notifications.list({
+      filter: {
+        contactId: opts.contactId,
+        typeKey: opts.type,
+        status: opts.status,
+        from: opts.from,
+        to: opts.to,
+      },
+      limit: opts.limit + 1,
+      after,
+    });
+    const more = rows.length > opts.limit;
+    const data = rows.slice(0, opts.limit);
+    const last = data.at(-1);
+    return {
+      data: data.map(({ sortValue: _, ...n }) => n),
+      nextCursor: more && last ? encodeCursor({ v: last.sortValue, id: last.id, k: 'notifications' }) : null,
+    };
+  }
+
+  /** One notification with its log. */
+  async get(id: string): Promise<{ notification: Notification; log: NotificationLogEntry[] }> {
+    const notification = await this.ctx.repos.notifications.get(id);
+    if (!notification) throw new NotFoundError('Notification', id);
+    return { notification, log: await this.ctx.repos.notifications.logOf(id) };
+  }
+
+  /** The hourly `notifications.prune_keys` job: idempotency keys older than 24 h are deleted. */
+  async pruneKeys(): Promise<number> {
+    return this.ctx.repos.notifications.pruneKeys(this.ctx.clock.now());
+  }
+
+  /** The `notifications.deliver` job. */
+  deliver(notificationId: string, opts: { lastAttempt?: boolean } = {}): Promise<void> {
+    return this.delivery.deliver(notificationId, opts);
+  }
+
+  /**
+   * The `notifications.digest_flush` job: closes the digest (once: the status guard makes a second run a no-op) and
+   * hands its first event the whole list to deliver; the other events are marked `digested` into it.
+   */
   async flushDigest(digestId: string): Promise<void> {
-    throw new Error(`notifications.digest_flush ${digestId}: not built yet`);
+    await inTransaction(this.ctx, async (r) => {
+      const at = this.ctx.clock.now();
+      const digest = await r.notificationDigests.close(digestId, at);
+      if (!digest) return;
+      const members = await r.notificationDigests.members(digestId);
+      const carrier = members[0];
+      if (!carrier) return;
+      await r.notificationDigests.setCarrier(digestId, carrier.id);
+      for (const m of members.slice(1)) {
+        await r.notifications.update(m.id, { status: 'digested', reason: `merged into ${carrier.id}` }, at);
+        await r.notifications.log(m.id, 'digested', at, { carrierId: carrier.id });
+      }
+      await r.jobs.add(
+        'notifications.deliver',
+        { notificationId: carrier.id },
+        { maxAttempts: DELIVERY_MAX_ATTEMPTS },
+      );
+    });
   }
 }

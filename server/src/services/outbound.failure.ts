@@ -72,7 +72,7 @@ export const RETRYABLE_OUTCOMES: AttemptOutcome[] = ['unavailable', 'rate_limite
 
 /** The reason shown for a message whose run died mid-request (the window of doubt). */
 export function interruptedReason(part = ''): string {
-  return `interrupted while sending${part}; it may have reached Telegram, so it was not sent again automatically`;
+  return `interrupted while sending${part}; it may have reached the recipient, so it was not sent again automatically`;
 }
 
 /** The reason shown for a message to an identity already known to be unreachable (no request is made). */

@@ -6,7 +6,9 @@ import { presentMessage } from '../http/conversation.presenters.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
+import type { EmailSenders } from './email-senders.ts';
 import type { TelegramAdapters } from './outbound.adapters.ts';
+import { checkEmailReply, emailReplyOf } from './outbound.email.ts';
 import {
   interruptedReason,
   judgeFailure,
@@ -40,6 +42,8 @@ export class OutboundService {
     private readonly ctx: ServiceContext,
     private readonly adapters: TelegramAdapters,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    /** Mail for email channels' conversations; null: only Telegram conversations can be answered. */
+    private readonly email: EmailSenders | null = null,
   ) {}
 
   /** Validates and queues a reply inside the caller's transaction; the send job is queued with it. */
@@ -48,9 +52,12 @@ export class OutboundService {
     if (!conversation) throw new NotFoundError('Conversation', input.conversationId);
     const channel = await r.channels.get(conversation.channelId);
     if (!channel) throw new NotFoundError('Channel', conversation.channelId);
-    if (channel.type !== 'telegram')
+    const isEmail = channel.type === 'email' && this.email !== null;
+    if (channel.type !== 'telegram' && !isEmail)
       throw new ValidationError(`Sending through ${channel.type} channels is not supported yet`);
-    const { html, attachments } = await checkReply(r, conversation, input);
+    const { html, attachments } = isEmail
+      ? await checkEmailReply(r, conversation, input)
+      : await checkReply(r, conversation, input);
     const ids = attachments.map((a) => a.id);
 
     const message = await r.deliveries.createOutgoing({
@@ -103,6 +110,7 @@ export class OutboundService {
     const channel = await repos.channels.get(conversation.channelId);
     if (!channel) {
       this.adapters.forget(conversation.channelId);
+      this.email?.forget(conversation.channelId);
       return this.fail(message, 'rejected', null, 'the channel was deleted', startedAt);
     }
     if (channel.status === 'paused') {
@@ -126,6 +134,8 @@ export class OutboundService {
         );
     }
     const attachments = await repos.deliveries.attachmentsOf(message.id);
+    if (channel.type === 'email')
+      return this.sendEmail(message, conversation, channel, ordered(attachments, message), startedAt, opts);
     const replyTo = message.replyToId
       ? ((await repos.deliveries.sourceIdOf(conversation.id, message.replyToId)) ?? undefined)
       : undefined;
@@ -174,6 +184,44 @@ export class OutboundService {
     this.ctx.sendMetrics?.attempt(channel.type, 'sent');
   }
 
+  /**
+   * An email conversation's reply: one mail through the channel's SMTP server (EmailSenders.sendAndRecordBounces, which
+   * also keeps the address's bounce record). Marked in flight first like a Telegram part: a run that dies during the SMTP
+   * exchange leaves it `sending`, and the next run fails it as interrupted instead of mailing it twice.
+   */
+  private async sendEmail(
+    message: Message,
+    conversation: Conversation,
+    channel: Channel,
+    attachments: Attachment[],
+    startedAt: Date,
+    opts: { lastAttempt?: boolean },
+  ): Promise<void> {
+    const { repos } = this.ctx;
+    if (!this.email)
+      return this.fail(message, 'rejected', null, 'email sending is not set up', startedAt, channel);
+    const lastIncoming = await repos.deliveries.lastIncomingEmail(conversation.id);
+    const mail = emailReplyOf(this.ctx.secretBox, channel, conversation, message, lastIncoming, attachments);
+    // Retries of a 4xx end in a soft bounce for the address; the run that will not be retried says so.
+    const prior = await repos.deliveries.countAttempts(message.id, RETRYABLE_OUTCOMES);
+    if (!(await repos.deliveries.markInFlight(message.id, 0, 1))) return;
+    let messageId: string;
+    try {
+      const sender = this.email.forChannel(channel);
+      ({ messageId } = await this.email.sendAndRecordBounces(sender, mail, {
+        lastAttempt: prior + 1 >= this.retry.maxAttempts,
+      }));
+    } catch (err) {
+      return this.onFailure(message, conversation, channel, err, startedAt, opts);
+    }
+    await inTransaction(this.ctx, async (r) => {
+      const sent = await r.deliveries.markSent(message.id, [[messageId]]);
+      await r.deliveries.addAttempt({ messageId: message.id, outcome: 'sent', startedAt });
+      await this.publishUpdated(r, sent);
+    });
+    this.ctx.sendMetrics?.attempt(channel.type, 'sent');
+  }
+
   /** Shows "typing…" (or another chat action) in a conversation's chat. */
   async chatAction(conversationId: string, action: ChatAction = 'typing'): Promise<void> {
     const conversation = await this.ctx.repos.deliveries.getConversation(conversationId);
@@ -181,6 +229,8 @@ export class OutboundService {
     const channel = await this.ctx.repos.channels.get(conversation.channelId);
     if (!channel) throw new NotFoundError('Channel', conversation.channelId);
     if (channel.status === 'paused') throw new ConflictError('The channel is paused');
+    // Mail has no "typing…": nothing to show, and nothing wrong in asking.
+    if (channel.type === 'email') return;
     try {
       await this.adapters.forChannel(channel, 'interactive').chatAction(conversation.chatExternalId, action);
     } catch (err) {

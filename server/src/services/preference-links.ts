@@ -31,7 +31,8 @@ export function preferenceToken(box: SecretBox, contactId: string): string {
 export function verifyPreferenceToken(box: SecretBox, token: string): string | null {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const raw = Buffer.from(token, 'base64url');
-  if (raw.length !== 16 + MAC_BYTES) return null;
+  // One spelling per token: base64url ignores the spare bits of the last character, so re-encode and compare.
+  if (raw.length !== 16 + MAC_BYTES || raw.toString('base64url') !== token) return null;
   const body = raw.subarray(0, 16);
   if (!timingSafeEqual(raw.subarray(16), mac(box, body))) return null;
   const hex = body.toString('hex');

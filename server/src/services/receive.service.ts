@@ -1,4 +1,9 @@
-import type { IncomingCallbackEvent, IncomingEvent, SenderRef } from '../channels/channel.ts';
+import type {
+  IncomingCallbackEvent,
+  IncomingEvent,
+  IncomingMessageEvent,
+  SenderRef,
+} from '../channels/channel.ts';
 import type { Contact, Conversation, Message } from '../db/schema.ts';
 import type { ContactFields } from '../repositories/contacts.repository.ts';
 import type { Identity } from '../repositories/identities.repository.ts';
@@ -30,6 +35,21 @@ export interface ReceiveResult {
   callbackAnswer?: CallbackAnswer;
 }
 
+/** A command a person sent the bot in a private chat, as its owner sees it. */
+export interface IncomingCommand {
+  channelId: string;
+  event: IncomingMessageEvent;
+  contact: Contact;
+  identity: Identity;
+}
+
+/**
+ * An owner of bot commands. It runs inside the receive transaction before the message is recorded and returns true when
+ * the command was its own: the message is then not recorded and opens or reopens no conversation (a settings menu is
+ * not a support request). Answers leave as jobs queued through `r.jobs`, like every hook's side effects.
+ */
+export type CommandHook = (r: Repos, command: IncomingCommand) => Promise<boolean>;
+
 /**
  * The channel-neutral step from a mapped event to our records: finds or creates the contact and its identity,
  * refreshes the profile, applies /start (source, re-subscribe) and blocked/unblocked, records messages in
@@ -38,10 +58,17 @@ export interface ReceiveResult {
  * and the realtime events published here go out when it commits.
  */
 export class ReceiveService {
+  private readonly commandHooks: CommandHook[] = [];
+
   constructor(
     private readonly callbacks: CallbackRouter,
     private readonly hooks: ConversationHooks = new ConversationHooks(),
   ) {}
+
+  /** Registers an owner of bot commands (preferences' /settings and /stop); see CommandHook. */
+  onCommand(hook: CommandHook): void {
+    this.commandHooks.push(hook);
+  }
 
   async apply(r: Repos, channelId: string, event: IncomingEvent): Promise<ReceiveResult | null> {
     switch (event.type) {
@@ -53,6 +80,8 @@ export class ReceiveService {
           startPayload: event.type === 'message' ? event.startPayload : undefined,
         });
         await this.publish(r, person);
+        if (event.type === 'message' && (await this.handledAsCommand(r, channelId, event, person)))
+          return { ...person, ...NOTHING_RECORDED };
         if (event.type === 'message_edited') {
           const recorded = await recordEdit(r, channelId, event, person);
           return { ...person, ...recorded, edited: true };
@@ -96,6 +125,20 @@ export class ReceiveService {
         await migrateChat(r, channelId, event.fromChatExternalId, event.toChatExternalId);
         return null;
     }
+  }
+
+  /** True when an owner took a private chat's command (/start stays with the inbox: it opens the conversation). */
+  private async handledAsCommand(
+    r: Repos,
+    channelId: string,
+    event: IncomingMessageEvent,
+    person: Person,
+  ): Promise<boolean> {
+    if (event.chat.kind !== 'private' || event.isStart || !event.text?.startsWith('/')) return false;
+    for (const hook of this.commandHooks)
+      if (await hook(r, { channelId, event, contact: person.contact, identity: person.identity }))
+        return true;
+    return false;
   }
 
   /** Records a button tap (once per tap id) and lets the owner of its data prefix answer it. */

@@ -177,6 +177,7 @@ export class RepliesService {
       const now = this.ctx.clock.now();
       let attrs = stored.contentAttributes;
       if (stored.messageType === 'outgoing') {
+        await this.refuseSentEmail(r, conversation, 'edited');
         this.checkEditable(stored, content, attachments);
         attrs = { ...attrs, remoteEdit: { status: 'queued', at: now.toISOString() } satisfies SyncState };
       }
@@ -213,6 +214,7 @@ export class RepliesService {
         if (stored.deliveryStatus === 'queued' || stored.deliveryStatus === 'sending')
           throw new ConflictError('The message is still being sent; delete it once it is sent');
         if (stored.deliveryStatus === 'sent') {
+          await this.refuseSentEmail(r, conversation, 'deleted');
           const sentAt = stored.sentAt ?? stored.createdAt;
           if (now.getTime() - sentAt.getTime() >= DELETE_WINDOW_MS)
             throw new ConflictError(
@@ -229,6 +231,19 @@ export class RepliesService {
       });
       return message;
     });
+  }
+
+  /**
+   * A mail in the customer's mailbox is theirs: nothing can change or take it back, so the inbox does not pretend to.
+   * (One still queued leaves within moments, so editing it would race its own send.)
+   */
+  private async refuseSentEmail(
+    r: Repos,
+    conversation: Conversation,
+    verb: 'edited' | 'deleted',
+  ): Promise<void> {
+    if ((await r.channels.get(conversation.channelId))?.type === 'email')
+      throw new ConflictError(`A sent email cannot be ${verb}: it is already in the customer's mailbox`);
   }
 
   /** The `messages.edit` job: replays the message's current content on Telegram. */

@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
+import { isClockTime } from './broadcast-timing.ts';
 import { isTimezone } from './contact-fields.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 
@@ -42,6 +43,20 @@ export const SETTINGS: Record<string, SettingDefinition> = {
       new Set(v).size === v.length
         ? null
         : 'must be 1 to 50 distinct names of letters, digits, "_" or "-" (up to 50 characters each)',
+  },
+  notification_quiet_hours: {
+    default: { from: '22:00', to: '09:00' },
+    description:
+      "Quiet hours for marketing notifications in each contact's time zone ({from, to} as HH:MM), or null for none",
+    validate: (v) =>
+      v === null ||
+      (typeof v === 'object' &&
+        !Array.isArray(v) &&
+        Object.keys(v).length === 2 &&
+        isClockTime((v as Record<string, unknown>).from) &&
+        isClockTime((v as Record<string, unknown>).to))
+        ? null
+        : 'must be null or {"from": "HH:MM", "to": "HH:MM"} (24 h)',
   },
   events_create_unknown_contacts: {
     default: true,

@@ -4,6 +4,7 @@ import type { Actor } from '../repositories/audit.repository.ts';
 import type { TemplateWrite } from '../repositories/templates.repository.ts';
 import { normalizeLanguage } from './contact-fields.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
+import { parse } from './templates/engine.ts';
 import { forgetTemplate, renderTemplate, visibleTextOf } from './templates/render.ts';
 import {
   type RenderContact,
@@ -27,6 +28,9 @@ export interface TemplateInput {
   buttons?: TemplateButton[][];
   attachmentId?: string | null;
   sampleData?: Record<string, unknown>;
+  /** Email templates only: the subject line (a template with plain-text escaping) and its per-language variants. */
+  subject?: string | null;
+  subjectVariants?: Record<string, string>;
 }
 
 /** A preview: the rendered message plus what a reader sees and which contact it was rendered for. */
@@ -234,6 +238,7 @@ export class TemplatesService {
   private async prepare(input: TemplateInput, current: TemplateRow | undefined): Promise<TemplateWrite> {
     const problems: FieldProblem[] = [];
     const variants = normalizeTags(input.variants, '/variants', problems);
+    const subjectVariants = normalizeTags(input.subjectVariants, '/subjectVariants', problems);
     const buttons = input.buttons?.map((row, r) =>
       row.map((b, c) => ({
         ...b,
@@ -255,6 +260,13 @@ export class TemplatesService {
     const sampleData = input.sampleData ?? current?.sampleData ?? {};
     const workspace = await this.workspace();
     checked(() => validateTemplate(src, workspace, sampleData));
+    checked(() =>
+      checkSubject(
+        src.format,
+        input.subject !== undefined ? input.subject : (current?.subject ?? null),
+        subjectVariants ?? current?.subjectVariants ?? {},
+      ),
+    );
     return {
       key: input.key,
       name: input.name,
@@ -264,6 +276,23 @@ export class TemplatesService {
       buttons,
       attachmentId: input.attachmentId,
       sampleData: input.sampleData,
+      subject: input.subject,
+      subjectVariants,
     };
   }
+}
+
+/** An email template's subject and its variants parse as plain-text templates; other formats have none. */
+function checkSubject(
+  format: TemplateFormat,
+  subject: string | null,
+  variants: Record<string, string>,
+): void {
+  const given = (subject ?? '') !== '' || Object.keys(variants).length > 0;
+  if (format !== 'email_html') {
+    if (given) throw new TemplateError('only email templates have a subject', '/subject');
+    return;
+  }
+  if (subject !== null) parse('text', subject, '/subject');
+  for (const [tag, text] of Object.entries(variants)) parse('text', text, `/subjectVariants/${tag}`);
 }

@@ -412,7 +412,7 @@ describe('broadcast delivery manager', () => {
       let rows = await rowsByChat(db(), id);
       expect(rows.get(list[0]!.chatId)).toMatchObject({ status: 'unknown', claimKey: null });
       expect(rows.get(list[0]!.chatId)!.reason).toMatch(
-        /^interrupted while sending; it may have reached Telegram/,
+        /^interrupted while sending; it may have reached the recipient/,
       );
       expect(rows.get(list[1]!.chatId)).toMatchObject({ status: 'sending', claimKey: liveKey });
       expect(messagesTo(bot, list[0]!.chatId)).toHaveLength(0);

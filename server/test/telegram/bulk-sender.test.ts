@@ -149,7 +149,7 @@ describe('bulk sender', () => {
       const m = await message(dead.id);
       expect([m.deliveryStatus, m.deliveryError]).toEqual([
         'failed',
-        'interrupted while sending; it may have reached Telegram, so it was not sent again automatically',
+        'interrupted while sending; it may have reached the recipient, so it was not sent again automatically',
       ]);
       expect(await outcomes(dead.id)).toEqual(['unavailable']);
       expect(sendsTo(bot, dead.chatId)).toBe(0);

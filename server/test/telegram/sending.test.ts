@@ -406,7 +406,7 @@ describe('the window of doubt', () => {
     await app.services.outbound.send(m.id);
     const after = await app.services.ctx.repos.messages.get(m.id);
     expect(after!.deliveryStatus).toBe('failed');
-    expect(after!.deliveryError).toMatch(/interrupted while sending; it may have reached Telegram/);
+    expect(after!.deliveryError).toMatch(/interrupted while sending; it may have reached the recipient/);
     expect(bot.sentTo(chatId)).toEqual([]);
   });
 

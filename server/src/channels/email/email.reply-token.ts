@@ -36,7 +36,8 @@ export function conversationOfReplyAddress(box: SecretBox, address: string): str
   const m = TAG.exec(address);
   if (!m?.[1]) return null;
   const raw = Buffer.from(m[1], 'base64url');
-  if (raw.length !== 16 + MAC_BYTES) return null;
+  // One spelling per token (base64url ignores the spare bits of a last character).
+  if (raw.length !== 16 + MAC_BYTES || raw.toString('base64url') !== m[1]) return null;
   const body = raw.subarray(0, 16);
   if (!timingSafeEqual(raw.subarray(16), mac(box, body))) return null;
   const hex = body.toString('hex');

@@ -6,7 +6,15 @@ export const FREE_MAX_PER_SECOND = 30;
 export const PAID_MAX_PER_SECOND = 1000;
 
 /** The keys a Telegram channel's `settings` may hold; anything else is refused so a typo never silently does nothing. */
-export const TELEGRAM_SETTING_KEYS = ['rateLimitPerSecond', 'paidBroadcasts'] as const;
+export const TELEGRAM_SETTING_KEYS = [
+  'rateLimitPerSecond',
+  'paidBroadcasts',
+  'settingsCommand',
+  'stopCommand',
+] as const;
+
+/** Telegram's rule for command names: 1–32 lowercase letters, digits and underscores. */
+const COMMAND_NAME = /^[a-z0-9_]{1,32}$/;
 
 /**
  * Checks a Telegram channel's whole `settings` object (PATCH replaces it, so the pair is always checked together).
@@ -40,7 +48,34 @@ export function checkTelegramSettings(settings: Record<string, unknown>): FieldP
             : `must be at most ${FREE_MAX_PER_SECOND}: Telegram allows more only with paid broadcasts; set paidBroadcasts: true to go up to ${PAID_MAX_PER_SECOND}`,
       });
   }
+  for (const key of ['settingsCommand', 'stopCommand'] as const) {
+    const name = settings[key];
+    if (name === undefined) continue;
+    if (typeof name !== 'string' || !COMMAND_NAME.test(name))
+      problems.push({
+        path: `/settings/${key}`,
+        message: 'must be a command name without the slash: 1–32 lowercase letters, digits or underscores',
+      });
+    else if (name === 'start')
+      problems.push({ path: `/settings/${key}`, message: '"start" belongs to Telegram (it opens the chat)' });
+  }
+  const names = preferenceCommandNames(settings);
+  if (names.settings === names.stop)
+    problems.push({
+      path: settings.stopCommand !== undefined ? '/settings/stopCommand' : '/settings/settingsCommand',
+      message: 'the settings and stop commands must differ',
+    });
   return problems;
+}
+
+/** The commands customers send for their notification preferences (services/preference-commands.ts), defaults filled in. */
+export function preferenceCommandNames(settings: Record<string, unknown>): {
+  settings: string;
+  stop: string;
+} {
+  const name = (v: unknown, fallback: string) =>
+    typeof v === 'string' && COMMAND_NAME.test(v) ? v : fallback;
+  return { settings: name(settings.settingsCommand, 'settings'), stop: name(settings.stopCommand, 'stop') };
 }
 
 /** The sending rate the limiter applies; mirrors telegram_rate_acquire() (migration 0006), which also clamps stored values. */

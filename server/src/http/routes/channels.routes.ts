@@ -21,7 +21,10 @@ const Settings = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
   maxProperties: 100,
   description:
     'Telegram: rateLimitPerSecond (integer 1..30, up to 1000 with paidBroadcasts: true; default 30), paidBroadcasts (boolean). ' +
-    'Other keys are refused. PATCH replaces the whole object.',
+    'Other keys are refused. PATCH replaces the whole object. ' +
+    'Email: address, fromName?, smtp {host, port, secure, user, password}, imap? {host, port, secure, user, password, ' +
+    'mailbox?}, inbound ("imap" | "smtp" | "none"), ratePerSecond?. Passwords are never returned (passwordSet instead); ' +
+    'PATCH merges: {smtp: {password}} rotates a password and keeps the rest.',
 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -113,7 +116,7 @@ const HealthBody = Type.Object({
   checkedAt: Type.String(),
 });
 
-/** Telegram bots as channels. Tokens go in, are checked with getMe, and never come out. */
+/** Telegram bots and mailboxes as channels. Tokens and passwords go in, are checked, and never come out. */
 export async function channelRoutes(app: Http, { services }: HttpDeps) {
   const { channels } = services;
 
@@ -149,15 +152,19 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
       config: { access: 'channels:write' },
       schema: {
         tags: ['channels'],
-        summary: 'Connect a Telegram bot: the token is checked with getMe and stored encrypted',
+        summary:
+          'Connect a Telegram bot (token checked with getMe) or a mailbox (SMTP and IMAP logins tried); secrets stored encrypted',
         description:
-          'mode defaults to webhook when PUBLIC_URL is https, else polling. A bad token is a 400 on /token; ' +
-          'Telegram unreachable is a 503. The same bot cannot be connected twice (409).',
+          'Telegram: token is required; mode defaults to webhook when PUBLIC_URL is https, else polling. A bad token is a 400 ' +
+          'on /token; Telegram unreachable is a 503. The same bot cannot be connected twice (409). ' +
+          'Email: settings is required (see settings); the SMTP login, and the IMAP login with inbound "imap", are tried ' +
+          "before saving: a refusal or an unreachable server is a 400 on the field to fix with the server's words. " +
+          'The same address cannot be connected twice (409).',
         body: Type.Object(
           {
-            type: Type.Literal('telegram'),
+            type: Type.Union([Type.Literal('telegram'), Type.Literal('email')]),
             name: Name,
-            token: Token,
+            token: Type.Optional(Token),
             mode: Type.Optional(Mode),
             apiRoot: Type.Optional(Nullable(ApiRoot)),
             settings: Type.Optional(Settings),
@@ -208,7 +215,8 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
       config: { access: 'channels:write' },
       schema: {
         tags: ['channels'],
-        summary: 'Change a channel: rename, pause/resume, switch mode, rotate the token (same bot only)',
+        summary:
+          'Change a channel: rename, pause/resume, switch mode, rotate the token (same bot only) or the mail passwords',
         params: IdParams,
         body: Type.Object(
           {

@@ -18,6 +18,9 @@ const fields = {
   buttons: Type.Optional(Buttons),
   attachmentId: Type.Optional(Nullable(Uuid)),
   sampleData: Type.Optional(Data),
+  // Email templates only (notifications render it with the body's variant; plain-text escaping).
+  subject: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  subjectVariants: Type.Optional(LangMap(500)),
 };
 const CreateBody = Type.Object(fields, { additionalProperties: false });
 const PatchBody = Type.Object(
@@ -35,6 +38,8 @@ const TemplateBody = Type.Object({
   buttons: Buttons,
   attachmentId: Nullable(Type.String()),
   sampleData: Data,
+  subject: Nullable(Type.String()),
+  subjectVariants: Type.Record(Type.String(), Type.String()),
   builtIn: Type.Boolean(),
   version: Type.Integer(),
   createdAt: Type.String(),

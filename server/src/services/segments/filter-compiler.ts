@@ -61,6 +61,13 @@ function compileCondition(c: Condition): RawBuilder<SqlBool> {
     }
     case 'event':
       return eventCondition(c);
+    case 'notification': {
+      // contact_preferences keeps only what was turned off ({"enabled": false}, {"telegram": false}); no row = all on.
+      const off = sql<SqlBool>`exists (select 1 from contact_preferences p where p.contact_id = contacts.id and (
+        p.types -> ${c.key} ->> 'enabled' = 'false'
+        ${c.channel ? sql`or p.channels ->> ${c.channel} = 'false' or p.types -> ${c.key} -> 'channels' ->> ${c.channel} = 'false'` : sql``}))`;
+      return c.op === 'allowed' ? not(off) : off;
+    }
   }
 }
 

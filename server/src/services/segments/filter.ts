@@ -34,7 +34,19 @@ export type Condition =
       status: Array<'open' | 'pending' | 'snoozed' | 'resolved'>;
       channelId?: string;
     }
-  | EventCondition;
+  | EventCondition
+  | NotificationCondition;
+
+/**
+ * Whether the contact's notification preferences allow a type (not turned off), and on `channel` when given (that kind
+ * not turned off globally nor for the type). Used by the notification topic form to leave out who opted out.
+ */
+export interface NotificationCondition {
+  type: 'notification';
+  key: string;
+  op: 'allowed' | 'not_allowed';
+  channel?: 'telegram' | 'email';
+}
 
 export type NumberOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'between';
 
@@ -127,10 +139,12 @@ export function parseFilter(
         return conversationCondition(v, path, problems);
       case 'event':
         return eventCondition(v, path, problems);
+      case 'notification':
+        return notificationCondition(v, path, problems);
       default:
         return fail(
           `${path}.type`,
-          'must be "field", "attribute", "channel", "conversation" or "event" (or give "op" and "conditions" for a group)',
+          'must be "field", "attribute", "channel", "conversation", "event" or "notification" (or give "op" and "conditions" for a group)',
         );
     }
   };
@@ -351,6 +365,20 @@ function channelCondition(v: Obj, path: string, problems: FieldProblem[]): Condi
     ...(v.channelId ? { channelId: v.channelId as string } : {}),
     ...(v.channelType ? { channelType: v.channelType as string } : {}),
   };
+}
+
+function notificationCondition(v: Obj, path: string, problems: FieldProblem[]): Condition | undefined {
+  const n = problems.length;
+  unknownKeys(v, ['type', 'key', 'op', 'channel'], path, problems);
+  const op = oneOf(v.op, ['allowed', 'not_allowed'], `${path}.op`, problems);
+  if (!(typeof v.key === 'string' && /^[a-z0-9][a-z0-9_.-]{0,63}$/.test(v.key)))
+    problems.push({ path: `${path}.key`, message: 'must be a notification type key' });
+  const channel =
+    v.channel === undefined
+      ? undefined
+      : oneOf(v.channel, ['telegram', 'email'], `${path}.channel`, problems);
+  if (problems.length > n || !op) return undefined;
+  return { type: 'notification', key: v.key as string, op, ...(channel ? { channel } : {}) };
 }
 
 function conversationCondition(v: Obj, path: string, problems: FieldProblem[]): Condition | undefined {

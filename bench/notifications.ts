@@ -1,0 +1,244 @@
+// Notifications end to end: sustained trigger calls over HTTP against the fake Bot API (its own process) and a real SMTP sink.
+// Run: npx tsx bench/notifications.ts [--rate 200] [--seconds 10] [--emails 2000] [--pool 5] [--rounds 3]
+// (uses DATABASE_URL if set, else a temporary embedded PostgreSQL). Prints, and writes bench/results/notifications.json:
+// 1. Telegram: calls offered at --rate per second for --seconds (each to its own contact and chat), accepted/s (202s), and
+//    the latency from the call leaving the client to the message accepted by the fake server (p50, p99). Goals: p50 < 20 ms,
+//    p99 < 100 ms at 200 calls/s. The bot has paid broadcasts on (Telegram's free limit is about 30 messages a second).
+// 2. Email: --emails notifications by email only (SMTP_URL = the sink), from the first call to the last mail at the sink,
+//    versus a bare nodemailer pool of the same size sending the same number of mails to the same sink (best of --rounds,
+//    alternating). Goal: ours at least 80 % of the bare pool's rate.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import { SmtpSink } from '../server/test/fakes/smtp-sink.ts';
+import { startBenchApp } from './support/bench-app.ts';
+import { startFakeProcess } from './support/fake-process.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '10' },
+    emails: { type: 'string', default: '2000' },
+    pool: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const CALLS = RATE * SECONDS;
+const EMAILS = Number(args.emails);
+const POOL = Number(args.pool);
+const ROUNDS = Number(args.rounds);
+const WARMUP = Math.min(200, RATE);
+const CHAT_BASE = 50_000_000;
+const SYSTEM = { type: 'system' as const, id: null, name: 'bench' };
+
+const round1 = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const percentile = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+/** Wall-clock milliseconds with sub-millisecond precision, comparable with the fake's Date.now() stamps. */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+const fake = await startFakeProcess();
+const sink = await SmtpSink.start({ parse: false });
+const bench = await startBenchApp({
+  telegramApiRoot: fake.apiRoot,
+  env: {
+    API_RATE_LIMIT_PER_MINUTE: '100000000',
+    SMTP_URL: sink.url,
+    MAIL_FROM: 'Bench Shop <shop@bench.test>',
+    SMTP_POOL_SIZE: String(POOL),
+    EMAIL_RATE_PER_SECOND: '100000',
+  },
+});
+const { app } = bench;
+const db = app.services.ctx.db;
+
+type FakeReport = { sent: Array<{ method: string; chatId: number | string | null; at: number }> };
+
+async function post(token: string, url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${app.address}${url}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+try {
+  const owner = (await bench.userToken('owner')).token;
+  const botId = 9_300_000_000 + Math.floor(Math.random() * 1e8);
+  const botToken = `${botId}:AA${randomBytes(26).toString('base64url').slice(0, 33)}`;
+  await fake.rpc({ type: 'addBot', info: { token: botToken, id: botId, username: `notif${botId}_bot` } });
+  const channel = await app.services.channels.create(SYSTEM, {
+    type: 'telegram',
+    name: 'bench notifications',
+    token: botToken,
+    mode: 'webhook',
+    settings: { paidBroadcasts: true, rateLimitPerSecond: 1000 },
+  });
+
+  // Contacts: WARMUP + CALLS with a Telegram identity each, EMAILS * (ROUNDS + 1) with an email address.
+  const tgCount = WARMUP + CALLS;
+  const mailCount = EMAILS * (ROUNDS + 1);
+  await sql`insert into contacts (external_id, first_name, language, email, subscribed)
+    select 'nb-' || g, 'Name' || g, case when g % 2 = 0 then 'en' else 'ru' end,
+      case when g > ${tgCount}::int then 'n' || g || '@mail.bench.test' end, true
+    from generate_series(1, ${tgCount + mailCount}::int) g`.execute(db);
+  await sql`insert into contact_channels (contact_id, channel_id, external_id, reachable, last_seen_at)
+    select id, ${channel.id}::uuid, (${CHAT_BASE}::bigint + substr(external_id, 4)::int)::text, true, now()
+    from contacts where external_id like 'nb-%' and substr(external_id, 4)::int <= ${tgCount}::int`.execute(
+    db,
+  );
+  await sql`vacuum analyze`.execute(db);
+  const { rows: contacts } = await sql<{ id: string; n: number }>`
+    select id, substr(external_id, 4)::int as n from contacts where external_id like 'nb-%' order by 2`.execute(
+    db,
+  );
+  const contactOf = (n: number) => contacts[n - 1]!.id;
+
+  const trigger = (n: number, channels: string[]) =>
+    post(owner, '/api/v1/notifications', {
+      type: 'payment_success',
+      to: { contactId: contactOf(n) },
+      data: { amount: 1990, currency: 'RUB', orderId: `order-${n}` },
+      channels,
+      idempotencyKey: `bench-${n}`,
+    });
+
+  // ---- 1. Telegram at RATE calls/s, open loop -----------------------------------------------------------------------------
+  const sentAt = new Map<number, number>();
+  const fire = async (from: number, count: number, rate: number) => {
+    const answers: Array<Promise<{ status: number }>> = [];
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const n = from + i;
+      sentAt.set(CHAT_BASE + n, wallNow());
+      answers.push(trigger(n, ['telegram']));
+    }
+    const results = await Promise.all(answers);
+    return { results, ms: performance.now() - started };
+  };
+  const waitForFake = async (expected: number) => {
+    for (;;) {
+      const report = await fake.rpc<FakeReport>({ type: 'report', token: botToken });
+      const n = report.sent.filter((s) => s.method === 'sendMessage').length;
+      if (n >= expected) return report;
+      await sleep(100);
+    }
+  };
+  await fire(1, WARMUP, RATE);
+  await waitForFake(WARMUP);
+  const { results, ms } = await fire(WARMUP + 1, CALLS, RATE);
+  const accepted = results.filter((r) => r.status === 202).length;
+  if (accepted !== CALLS) throw new Error(`${CALLS - accepted} calls were not accepted with 202`);
+  const report = await waitForFake(WARMUP + CALLS);
+  const latencies: number[] = [];
+  for (const s of report.sent) {
+    const chat = Number(s.chatId);
+    if (s.method !== 'sendMessage' || chat <= CHAT_BASE + WARMUP) continue;
+    latencies.push(s.at - sentAt.get(chat)!);
+  }
+  const perChat = new Map<number, number>();
+  for (const s of report.sent) perChat.set(Number(s.chatId), (perChat.get(Number(s.chatId)) ?? 0) + 1);
+  const duplicates = [...perChat.values()].filter((c) => c > 1).length;
+  const telegram = {
+    offeredPerSecond: RATE,
+    calls: CALLS,
+    acceptedPerSecond: round1((accepted / ms) * 1000),
+    p50Ms: round1(percentile(latencies, 50)),
+    p99Ms: round1(percentile(latencies, 99)),
+    maxMs: round1(Math.max(...latencies)),
+    duplicates,
+  };
+  console.log(
+    `1. Telegram: ${CALLS} calls offered at ${RATE}/s, accepted ${telegram.acceptedPerSecond}/s; call → message at the fake ` +
+      `p50 ${telegram.p50Ms} ms, p99 ${telegram.p99Ms} ms, max ${telegram.maxMs} ms (goals p50 < 20, p99 < 100); ` +
+      `${duplicates} chats with more than one message`,
+  );
+
+  // ---- 2. Email: ours versus a bare nodemailer pool ----------------------------------------------------------------------
+  const bare = nodemailer.createTransport({ pool: true, maxConnections: POOL, url: sink.url } as never);
+  const bareRound = async (count: number) => {
+    const before = sink.mails.length;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: POOL }, async () => {
+        while (next < count) {
+          const n = next++;
+          await bare.sendMail({
+            from: 'Bench Shop <shop@bench.test>',
+            to: `bare${n}@mail.bench.test`,
+            subject: 'Оплата получена',
+            text: `Заказ order-${n}: оплата 1990 RUB получена. Спасибо!`,
+            html: `<p>Заказ <b>order-${n}</b>: оплата 1990 RUB получена. Спасибо!</p>`,
+          });
+        }
+      }),
+    );
+    if (sink.mails.length - before !== count) throw new Error('the bare pool lost mails');
+    return performance.now() - started;
+  };
+  const oursRound = async (firstContact: number, count: number) => {
+    const before = sink.mails.length;
+    const started = performance.now();
+    const answers: Array<Promise<{ status: number }>> = [];
+    for (let i = 0; i < count; i++) {
+      answers.push(trigger(firstContact + i, ['email']));
+      // Keep at most 200 calls in flight: the client is not what is measured.
+      if (answers.length % 200 === 0) await Promise.all(answers.slice(-200));
+    }
+    const res = await Promise.all(answers);
+    if (res.some((r) => r.status !== 202)) throw new Error('an email notification was not accepted');
+    await sink.waitFor(before + count, 120_000);
+    return performance.now() - started;
+  };
+  await bareRound(Math.min(200, EMAILS));
+  let nextMailContact = tgCount + 1;
+  await oursRound(nextMailContact, EMAILS);
+  nextMailContact += EMAILS;
+  let bareMs = Number.POSITIVE_INFINITY;
+  let oursMs = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < ROUNDS; r++) {
+    bareMs = Math.min(bareMs, await bareRound(EMAILS));
+    oursMs = Math.min(oursMs, await oursRound(nextMailContact, EMAILS));
+    nextMailContact += EMAILS;
+  }
+  bare.close();
+  const email = {
+    mails: EMAILS,
+    pool: POOL,
+    barePerSecond: round1((EMAILS / bareMs) * 1000),
+    oursPerSecond: round1((EMAILS / oursMs) * 1000),
+    ratioPercent: round1((bareMs / oursMs) * 100),
+  };
+  console.log(
+    `2. Email: ${EMAILS} mails, pool of ${POOL}, best of ${ROUNDS}: bare nodemailer ${email.barePerSecond}/s, ` +
+      `ours (API call → mail at the sink) ${email.oursPerSecond}/s = ${email.ratioPercent} % (goal ≥ 80 %)`,
+  );
+
+  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version };
+  await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
+  await writeFile(
+    path.join(ROOT, 'bench/results/notifications.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, telegram, email }, null, 2)}\n`,
+  );
+} finally {
+  await bench.stop();
+  await sink.close();
+  await fake.rpc({ type: 'stop' });
+}

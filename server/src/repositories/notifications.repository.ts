@@ -1,0 +1,267 @@
+import { type SqlBool, sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type {
+  Notification,
+  NotificationChannelKind,
+  NotificationLogEntry,
+  NotificationLogEvent,
+  NotificationStatus,
+} from '../db/schema.ts';
+import type { CursorPosition } from '../lib/cursor.ts';
+
+/** How long an idempotency key holds: a later call with the same key makes a new notification. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A new notification row (the id is chosen by the caller: the idempotency key points at it before it exists). */
+export interface NotificationInsert {
+  id: string;
+  typeId: string;
+  typeKey: string;
+  contactId: string;
+  data: Record<string, unknown>;
+  channels: NotificationChannelKind[] | null;
+  idempotencyKey: string | null;
+  sendAt: Date | null;
+  digestId?: string | null;
+  createdAt: Date;
+}
+
+/** Fields a state change may set. */
+export interface NotificationChange {
+  status?: NotificationStatus;
+  channel?: NotificationChannelKind | null;
+  channelId?: string | null;
+  externalId?: string | null;
+  reason?: string | null;
+  sendingAt?: Date | null;
+  sentAt?: Date | null;
+  digestId?: string | null;
+}
+
+export interface NotificationListFilter {
+  contactId?: string;
+  typeKey?: string;
+  status?: NotificationStatus[];
+  from?: Date;
+  to?: Date;
+}
+
+/** Where a Telegram notification can go: the contact's reachable identity on an active bot. */
+export interface TelegramTarget {
+  identityId: string;
+  chatExternalId: string;
+  channelId: string;
+}
+
+/** Notifications, their idempotency keys and their log. */
+export class NotificationsRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  /**
+   * Claims an idempotency key for `notificationId`: true when this call owns it (new, or older than the window and taken
+   * over). Concurrent claims of one key queue on the primary key; after the first commits the rest get false.
+   */
+  async claimKey(key: string, notificationId: string, now: Date): Promise<boolean> {
+    const expired = new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS);
+    const r = await this.db
+      .insertInto('notificationIdempotencyKeys')
+      .values({ key, notificationId, createdAt: now })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet((eb) => ({
+            notificationId: eb.ref('excluded.notificationId'),
+            createdAt: eb.ref('excluded.createdAt'),
+          }))
+          .where('notificationIdempotencyKeys.createdAt', '<', expired),
+      )
+      .returning('notificationId')
+      .executeTakeFirst();
+    return r?.notificationId === notificationId;
+  }
+
+  /** Deletes keys past the window; returns how many. */
+  async pruneKeys(now: Date): Promise<number> {
+    const r = await this.db
+      .deleteFrom('notificationIdempotencyKeys')
+      .where('createdAt', '<', new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** The notification an idempotency key points at. */
+  byKey(key: string): Promise<Notification | undefined> {
+    return this.db
+      .selectFrom('notificationIdempotencyKeys as k')
+      .innerJoin('notifications as n', 'n.id', 'k.notificationId')
+      .selectAll('n')
+      .where('k.key', '=', key)
+      .executeTakeFirst();
+  }
+
+  create(row: NotificationInsert): Promise<Notification> {
+    return this.db
+      .insertInto('notifications')
+      .values({ ...row, data: JSON.stringify(row.data), updatedAt: row.createdAt })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  get(id: string, forUpdate = false): Promise<Notification | undefined> {
+    let q = this.db.selectFrom('notifications').selectAll().where('id', '=', id);
+    if (forUpdate) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  update(id: string, change: NotificationChange, at: Date): Promise<Notification> {
+    return this.db
+      .updateTable('notifications')
+      .set({ ...change, updatedAt: at })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Appends one state change to the notification's log. */
+  async log(
+    notificationId: string,
+    event: NotificationLogEvent,
+    at: Date,
+    detail: Record<string, unknown> = {},
+    channel: NotificationChannelKind | null = null,
+  ): Promise<void> {
+    await this.db
+      .insertInto('notificationLog')
+      .values({ notificationId, event, channel, detail: JSON.stringify(detail), at })
+      .execute();
+  }
+
+  logOf(notificationId: string): Promise<NotificationLogEntry[]> {
+    return this.db
+      .selectFrom('notificationLog')
+      .selectAll()
+      .where('notificationId', '=', notificationId)
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Channel kinds that already failed for good on this notification (a retry does not try them again). */
+  async failedChannels(notificationId: string): Promise<NotificationChannelKind[]> {
+    const rows = await this.db
+      .selectFrom('notificationLog')
+      .select(sql<NotificationChannelKind>`detail->>'from'`.as('channel'))
+      .where('notificationId', '=', notificationId)
+      .where('event', '=', 'fallback')
+      .where(sql<SqlBool>`detail->>'permanent' = 'true'`)
+      .execute();
+    return rows.map((r) => r.channel);
+  }
+
+  /** Newest first, keyset-paginated by (created_at, id). */
+  list(opts: {
+    filter: NotificationListFilter;
+    limit: number;
+    after?: CursorPosition;
+  }): Promise<Array<Notification & { sortValue: string }>> {
+    const f = opts.filter;
+    // The sort value as text keeps microseconds: a cursor cut to milliseconds would skip rows created within one.
+    let q = this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .select(sql<string>`created_at::text`.as('sortValue'));
+    if (f.contactId) q = q.where('contactId', '=', f.contactId);
+    if (f.typeKey) q = q.where('typeKey', '=', f.typeKey);
+    if (f.status?.length) q = q.where('status', 'in', f.status);
+    if (f.from) q = q.where('createdAt', '>=', f.from);
+    if (f.to) q = q.where('createdAt', '<', f.to);
+    if (opts.after)
+      q = q.where(
+        sql<SqlBool>`(created_at, id) < (${String(opts.after.v)}::timestamptz, ${opts.after.id}::uuid)`,
+      );
+    return q.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+  }
+
+  /**
+   * Serialises throttling decisions for one contact and type until the transaction ends, so concurrent deliveries count
+   * each other.
+   */
+  async lockContactType(contactId: string, typeId: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`notification-throttle:${contactId}:${typeId}`}, 0))`.execute(
+      this.db,
+    );
+  }
+
+  /** Notifications of this type that went out (or are going out) to the contact since `since`, this one excluded. */
+  async countSentSince(contactId: string, typeId: string, since: Date, except: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('contactId', '=', contactId)
+      .where('typeId', '=', typeId)
+      .where('sendingAt', '>=', since)
+      .where('status', 'in', ['sending', 'sent'])
+      .where('id', '!=', except)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** The contact's reachable identity on an active Telegram bot, the most recently active first. */
+  telegramTarget(contactId: string): Promise<TelegramTarget | undefined> {
+    return this.db
+      .selectFrom('contactChannels as cc')
+      .innerJoin('channels as ch', 'ch.id', 'cc.channelId')
+      .select(['cc.id as identityId', 'cc.externalId as chatExternalId', 'cc.channelId'])
+      .where('cc.contactId', '=', contactId)
+      .where('cc.reachable', '=', true)
+      .where('ch.type', '=', 'telegram')
+      .where('ch.status', '=', 'active')
+      .orderBy(sql`cc.last_seen_at desc nulls last`)
+      .orderBy('cc.createdAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Makes a draft broadcast a notification topic: the call's data and the type (before it is started). */
+  async setTopicOf(broadcastId: string, typeId: string, data: Record<string, unknown>): Promise<void> {
+    await this.db
+      .updateTable('broadcasts')
+      .set({ data: JSON.stringify(data), notificationTypeId: typeId })
+      .where('id', '=', broadcastId)
+      .where('status', '=', 'draft')
+      .execute();
+  }
+
+  /** The contact a Telegram user id belongs to (the identity seen most recently when several bots know them). */
+  async contactByTelegramId(telegramId: string): Promise<string | undefined> {
+    const r = await this.db
+      .selectFrom('contactChannels as cc')
+      .innerJoin('channels as ch', 'ch.id', 'cc.channelId')
+      .select('cc.contactId')
+      .where('cc.externalId', '=', telegramId)
+      .where('ch.type', '=', 'telegram')
+      .orderBy(sql`cc.last_seen_at desc nulls last`)
+      .limit(1)
+      .executeTakeFirst();
+    return r?.contactId;
+  }
+
+  /**
+   * The contact with this email address (the oldest when several share it), after taking a lock on the address until
+   * the transaction ends, so two calls for a new address create one contact.
+   */
+  async contactByEmailLocked(email: string): Promise<string | undefined> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`contact-email:${email.toLowerCase()}`}, 0))`.execute(
+      this.db,
+    );
+    const r = await this.db
+      .selectFrom('contacts')
+      .select('id')
+      .where(sql<SqlBool>`lower(email) = ${email.toLowerCase()}`)
+      .where('email', 'is not', null)
+      .orderBy('createdAt')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.id;
+  }
+}
