@@ -177,7 +177,8 @@ export class NotificationDelivery {
       }
       for (const { channel, rule } of decision.excluded)
         await r.notifications.log(id, 'skipped', now, { rule, channelOnly: true }, channel);
-      const failed = new Set(await r.notifications.failedChannels(id));
+      // Channels that failed for good are logged only before a retry (reason set): a first attempt skips the read.
+      const failed = new Set(n.reason === null ? [] : await r.notifications.failedChannels(id));
       await r.notifications.update(id, { status: 'sending', sendingAt: now, reason: null }, now);
       return { n, type, contact, channels: decision.channels.filter((c) => !failed.has(c)) };
     });
@@ -254,9 +255,7 @@ export class NotificationDelivery {
     const r = this.ctx.repos;
     const to = plan.contact.email?.trim().toLowerCase();
     if (!to) return { ok: false, reason: 'the contact has no email address' };
-    const known = await r.emailAddresses.get(to);
-    if (known?.status === 'unreachable')
-      return { ok: false, reason: `the address is unreachable (${known.lastReason ?? 'it bounced before'})` };
+    // An address known to be unreachable is refused by sendAndRecordBounces before any SMTP exchange (a fallback).
     const sender = await this.senderFor(plan.type);
     if (!sender)
       return { ok: false, reason: 'no email sender: add an email channel or set SMTP_URL and MAIL_FROM' };
