@@ -1,7 +1,7 @@
-import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Channel } from '../../db/schema.ts';
 import type { ServiceContext } from '../../services/context.ts';
+import { advisoryLockSession, ChannelLeases } from '../channel-leases.ts';
 import { ImapMailbox } from './email.imap-mailbox.ts';
 import { emailSettingsOf } from './email.settings.ts';
 
@@ -20,81 +20,49 @@ const MAX_BACKOFF_MS = 60_000;
 
 /**
  * Reads the IMAP mailbox of every active email channel whose inbound mode is "imap", exactly one process per mailbox.
- * The lease is a Postgres session advisory lock per channel on one dedicated connection, as for Telegram polling
- * (channels/telegram/telegram.polling.ts): if the holder dies its connection closes, the lock goes with it, and another
+ * The lease is ChannelLeases (channels/channel-leases.ts), as for Telegram polling: a Postgres session advisory lock per
+ * channel on one dedicated connection; if the holder dies its connection closes, the lock goes with it, and another
  * worker's next reconcile takes the mailbox over. A channel whose settings change is restarted with the new ones.
  */
 export class ImapReading {
-  private lockClient: pg.Client | null = null;
-  private readonly readers = new Map<
-    string,
-    { abort: AbortController; done: Promise<void>; finished: boolean; fingerprint: string }
-  >();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly leases: ChannelLeases;
   private readonly log: Logger;
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly opts: ImapReadingOptions = {},
   ) {
     this.log = ctx.log.child({ component: 'imap-reading' });
+    this.leases = new ChannelLeases({
+      prefix: 'email.imap',
+      reconcileMs: opts.reconcileMs ?? 5000,
+      wanted: async () =>
+        (await this.imapChannels()).map((c) => ({ id: c.id, fingerprint: fingerprintOf(c) })),
+      run: (id, signal) => this.read(id, signal),
+      log: this.log,
+      messages: {
+        started: 'reading IMAP mailbox',
+        died: 'IMAP reader died',
+        reconcileFailed: 'IMAP reconcile failed',
+        lost: 'IMAP lease connection lost; stopping readers',
+      },
+      connect: advisoryLockSession(databaseUrl, 'switchboard-imap-lease'),
+    });
   }
 
   /** Channel ids whose mailbox this process reads now. */
   get reading(): string[] {
-    return [...this.readers.keys()];
+    return this.leases.holding;
   }
 
   async start(): Promise<void> {
-    await this.tick();
+    await this.leases.start();
   }
 
   /** Stops every reader (logging out), then releases the locks by closing their connection. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    await Promise.all([...this.readers.keys()].map((id) => this.stopReader(id)));
-    await this.lockClient?.end().catch(() => {});
-    this.lockClient = null;
-  }
-
-  private async tick(): Promise<void> {
-    this.running = this.reconcile().catch((err) => this.log.error({ err }, 'IMAP reconcile failed'));
-    await this.running;
-    this.running = null;
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.opts.reconcileMs ?? 5000);
-  }
-
-  /** Starts readers for mailboxes whose lock we can take; stops those no longer wanted or whose settings changed. */
-  private async reconcile(): Promise<void> {
-    const client = await this.connection();
-    const wanted = new Map((await this.imapChannels()).map((c) => [c.id, fingerprintOf(c)]));
-    for (const [id, reader] of this.readers) {
-      if (wanted.get(id) === reader.fingerprint && !reader.finished) continue;
-      await this.stopReader(id);
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockName(id)]);
-    }
-    for (const [id, fingerprint] of wanted) {
-      if (this.readers.has(id) || this.stopped) continue;
-      const { rows } = await client.query<{ ok: boolean }>(
-        'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
-        [lockName(id)],
-      );
-      if (!rows[0]?.ok) continue;
-      const abort = new AbortController();
-      const entry = { abort, done: Promise.resolve(), finished: false, fingerprint };
-      entry.done = this.read(id, abort.signal)
-        .catch((err) => this.log.error({ err, channelId: id }, 'IMAP reader died'))
-        .finally(() => {
-          entry.finished = true;
-        });
-      this.readers.set(id, entry);
-      this.log.info({ channelId: id }, 'reading IMAP mailbox');
-    }
+    await this.leases.stop();
   }
 
   private async imapChannels(): Promise<Channel[]> {
@@ -107,32 +75,6 @@ export class ImapReading {
         return false;
       }
     });
-  }
-
-  /** The lock connection; if it broke, our locks are gone, so every reader stops before a new one is made. */
-  private async connection(): Promise<pg.Client> {
-    if (this.lockClient) return this.lockClient;
-    await Promise.all([...this.readers.keys()].map((id) => this.stopReader(id)));
-    const client = new pg.Client({
-      connectionString: this.databaseUrl,
-      application_name: 'switchboard-imap-lease',
-    });
-    client.on('error', (err) => {
-      this.log.warn({ err }, 'IMAP lease connection lost; stopping readers');
-      if (this.lockClient === client) this.lockClient = null;
-      for (const r of this.readers.values()) r.abort.abort();
-    });
-    await client.connect();
-    this.lockClient = client;
-    return client;
-  }
-
-  private async stopReader(id: string): Promise<void> {
-    const r = this.readers.get(id);
-    if (!r) return;
-    r.abort.abort();
-    await r.done;
-    this.readers.delete(id);
   }
 
   /** One mailbox's life: connect, catch up, wait for news, repeat; reconnect with backoff after failures. */
@@ -156,10 +98,6 @@ export class ImapReading {
       }
     }
   }
-}
-
-function lockName(channelId: string): string {
-  return `email.imap:${channelId}`;
 }
 
 /** What a reader was started with: a change of settings or passwords restarts it. */

@@ -1,7 +1,7 @@
-import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ChannelsService } from '../../services/channels.service.ts';
 import { inTransaction, type ServiceContext } from '../../services/context.ts';
+import { advisoryLockSession, ChannelLeases } from '../channel-leases.ts';
 import { ChannelRejectedError } from '../errors.ts';
 import { callTelegram, telegramApi } from './telegram.client.ts';
 import { ALLOWED_UPDATES, type RawUpdate, storeUpdates } from './telegram.receiver.ts';
@@ -18,116 +18,56 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Long polling for every active polling-mode Telegram channel, exactly one process per bot.
- * The lease is a Postgres session advisory lock per channel, held on one dedicated connection: if the process
- * dies, its connection closes, the locks go with it, and another worker's next reconcile takes the bot over.
+ * The lease is ChannelLeases (channels/channel-leases.ts): a Postgres session advisory lock per channel, held on one
+ * dedicated connection: if the process dies, its connection closes, the locks go with it, and another worker's next
+ * reconcile takes the bot over.
  * Updates and the advanced offset commit in one transaction, so a restart neither loses nor repeats an update.
  */
 export class TelegramPolling {
-  private lockClient: pg.Client | null = null;
-  private readonly pollers = new Map<
-    string,
-    { abort: AbortController; done: Promise<void>; finished: boolean }
-  >();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly leases: ChannelLeases;
+  private readonly counts = { stored: 0, duplicates: 0 };
   private readonly log: Logger;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly channels: ChannelsService,
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly opts: PollingOptions = {},
   ) {
     this.log = ctx.log.child({ component: 'telegram-polling' });
+    this.leases = new ChannelLeases({
+      prefix: 'telegram.poll',
+      reconcileMs: opts.reconcileMs ?? 2000,
+      wanted: async () => (await ctx.repos.channels.listPolling()).map((c) => ({ id: c.id })),
+      run: (id, signal) => this.poll(id, signal),
+      log: this.log,
+      messages: {
+        started: 'polling Telegram',
+        died: 'poller died',
+        reconcileFailed: 'polling reconcile failed',
+        lost: 'polling lease connection lost; stopping pollers',
+      },
+      connect: advisoryLockSession(databaseUrl, 'switchboard-poll-lease'),
+    });
   }
 
-  /** Updates this process fetched and stored, and fetched again although already stored (should stay 0). */
-  readonly stats = { stored: 0, duplicates: 0, reconciles: 0 };
+  /** Updates this process fetched and stored, fetched again although already stored (should stay 0), and passes done. */
+  get stats(): { stored: number; duplicates: number; reconciles: number } {
+    return { ...this.counts, reconciles: this.leases.reconciles };
+  }
 
   /** Channel ids this process polls now. */
   get polling(): string[] {
-    return [...this.pollers.keys()];
+    return this.leases.holding;
   }
 
   async start(): Promise<void> {
-    await this.tick();
+    await this.leases.start();
   }
 
   /** Stops every poller (aborting its long poll), then releases the locks by closing their connection. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    await Promise.all([...this.pollers.keys()].map((id) => this.stopPoller(id)));
-    await this.lockClient?.end().catch(() => {});
-    this.lockClient = null;
-  }
-
-  private async tick(): Promise<void> {
-    this.running = this.reconcile()
-      .then(() => {
-        this.stats.reconciles += 1;
-      })
-      .catch((err) => this.log.error({ err }, 'polling reconcile failed'));
-    await this.running;
-    this.running = null;
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.opts.reconcileMs ?? 2000);
-  }
-
-  /** Starts pollers for channels whose lock we can take; stops those no longer wanted. */
-  private async reconcile(): Promise<void> {
-    const client = await this.connection();
-    const wanted = new Set((await this.ctx.repos.channels.listPolling()).map((c) => c.id));
-    for (const [id, poller] of this.pollers) {
-      // A loop that ended on its own (mode switched and back between two reconciles) is released and restarted.
-      if (wanted.has(id) && !poller.finished) continue;
-      await this.stopPoller(id);
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockName(id)]);
-    }
-    for (const id of wanted) {
-      if (this.pollers.has(id) || this.stopped) continue;
-      const { rows } = await client.query<{ ok: boolean }>(
-        'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
-        [lockName(id)],
-      );
-      if (!rows[0]?.ok) continue;
-      const abort = new AbortController();
-      const entry = { abort, done: Promise.resolve(), finished: false };
-      entry.done = this.poll(id, abort.signal)
-        .catch((err) => this.log.error({ err, channelId: id }, 'poller died'))
-        .finally(() => {
-          entry.finished = true;
-        });
-      this.pollers.set(id, entry);
-      this.log.info({ channelId: id }, 'polling Telegram');
-    }
-  }
-
-  /** The lock connection; if it broke, our locks are gone, so every poller stops before a new one is made. */
-  private async connection(): Promise<pg.Client> {
-    if (this.lockClient) return this.lockClient;
-    await Promise.all([...this.pollers.keys()].map((id) => this.stopPoller(id)));
-    const client = new pg.Client({
-      connectionString: this.databaseUrl,
-      application_name: 'switchboard-poll-lease',
-    });
-    client.on('error', (err) => {
-      this.log.warn({ err }, 'polling lease connection lost; stopping pollers');
-      if (this.lockClient === client) this.lockClient = null;
-      for (const p of this.pollers.values()) p.abort.abort();
-    });
-    await client.connect();
-    this.lockClient = client;
-    return client;
-  }
-
-  private async stopPoller(id: string): Promise<void> {
-    const p = this.pollers.get(id);
-    if (!p) return;
-    p.abort.abort();
-    await p.done;
-    this.pollers.delete(id);
+    await this.leases.stop();
   }
 
   /** One bot's loop: getUpdates from the stored offset, store and advance in one transaction, repeat. */
@@ -156,8 +96,8 @@ export class TelegramPolling {
             await r.channels.advancePollOffset(channelId, next);
             return n;
           });
-          this.stats.stored += stored;
-          this.stats.duplicates += updates.length - stored;
+          this.counts.stored += stored;
+          this.counts.duplicates += updates.length - stored;
         }
         failures = 0;
       } catch (err) {
@@ -182,10 +122,6 @@ export class TelegramPolling {
       }
     }
   }
-}
-
-function lockName(channelId: string): string {
-  return `telegram.poll:${channelId}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
