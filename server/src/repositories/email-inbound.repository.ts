@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { EmailInbound, EmailInboundOutcome } from '../db/schema.ts';
+import { ChannelsRepository } from './channels.repository.ts';
 
 /** What processing needs of a stored mail besides its bytes. */
 export type ClaimedEmail = Pick<EmailInbound, 'id' | 'channelId' | 'messageId' | 'via' | 'envelopeTo'>;
@@ -82,12 +83,8 @@ export class EmailInboundRepository {
       .where('id', '=', id)
       .returning('channelId')
       .executeTakeFirst();
-    if (!row) return;
-    await this.db
-      .updateTable('channels')
-      .set({ lastError: `processing mail ${id}: ${error}`, lastErrorAt: sql`now()` })
-      .where('id', '=', row.channelId)
-      .execute();
+    if (row)
+      await new ChannelsRepository(this.db).recordError(row.channelId, `processing mail ${id}: ${error}`);
   }
 
   /** Every stored mail of a channel, oldest first, without the bytes (tests and diagnostics). */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { TelegramUpdate } from '../db/schema.ts';
+import { ChannelsRepository } from './channels.repository.ts';
 
 /** Raw Telegram updates, stored once per (channel, update_id) however often Telegram delivers them. */
 export class TelegramUpdatesRepository {
@@ -42,12 +43,8 @@ export class TelegramUpdatesRepository {
       .where('id', '=', id)
       .returning('channelId')
       .executeTakeFirst();
-    if (!row) return;
-    await this.db
-      .updateTable('channels')
-      .set({ lastError: `processing update ${id}: ${error}`, lastErrorAt: sql`now()` })
-      .where('id', '=', row.channelId)
-      .execute();
+    if (row)
+      await new ChannelsRepository(this.db).recordError(row.channelId, `processing update ${id}: ${error}`);
   }
 
   /** Every stored update of a channel, oldest first (tests and diagnostics). */

@@ -3,7 +3,14 @@ import { clickLinkKey, signClickToken } from '../../src/services/broadcast-butto
 import type { RenderedButton, TemplateButton } from '../../src/services/templates/types.ts';
 import { type FakeBot, FakeTelegram } from '../fakes/telegram/index.ts';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.ts';
-import { connectBot, eventually, newBot, type TgUser, tgUser } from '../telegram/receiving.helpers.ts';
+import {
+  connectBot,
+  eventually,
+  newBot,
+  type TgUser,
+  tapUpdate,
+  tgUser,
+} from '../telegram/receiving.helpers.ts';
 
 /** Tracked broadcast buttons: the redirect counting URL clicks, callback taps through Telegram, click statistics. */
 
@@ -71,24 +78,7 @@ async function person(recipient: boolean) {
   return { user, contactId: contact.id };
 }
 
-let nextTap = 1;
-/** A tap as Telegram delivers it (the same `id` twice is a redelivery of one tap). */
-function tap(user: TgUser, data: string, id = `bc-tap-${nextTap++}`) {
-  return {
-    callback_query: {
-      id,
-      from: { is_bot: false, ...user },
-      chat_instance: '-77',
-      data,
-      message: {
-        message_id: 77,
-        chat: { id: user.id, first_name: user.first_name, type: 'private' },
-        date: Math.floor(Date.now() / 1000),
-        text: 'Sale!',
-      },
-    },
-  };
-}
+const tap = (user: TgUser, data: string, id?: string) => tapUpdate(user, data, id ? { id } : {});
 const answers = () => tg.sent.filter((c) => c.method === 'answerCallbackQuery');
 
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import {
   eventually,
   newBot,
   type TgUser,
+  tapUpdate,
   textUpdate,
   tgUser,
 } from '../telegram/receiving.helpers.ts';
@@ -33,23 +34,7 @@ function say(user: TgUser, text: string) {
   return u;
 }
 
-let nextTap = 1;
-function tap(user: TgUser, data: string, messageId: number) {
-  return {
-    callback_query: {
-      id: `pref-tap-${nextTap++}`,
-      from: { is_bot: false, ...user },
-      chat_instance: '-7',
-      data,
-      message: {
-        message_id: messageId,
-        chat: { id: user.id, first_name: user.first_name, type: 'private' },
-        date: Math.floor(Date.now() / 1000),
-        text: 'menu',
-      },
-    },
-  };
-}
+const tap = (user: TgUser, data: string, messageId: number) => tapUpdate(user, data, { messageId });
 
 const keyboardOf = (call: SentCall): Json[][] => {
   const markup = call.params.reply_markup;

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBot, FakeTelegram } from '../fakes/telegram/index.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.ts';
-import { connectBot, eventually, newBot, type TgUser, textUpdate, tgUser } from './receiving.helpers.ts';
+import {
+  connectBot,
+  eventually,
+  newBot,
+  type TgUser,
+  tapUpdate,
+  textUpdate,
+  tgUser,
+} from './receiving.helpers.ts';
 import { conversationFor } from './sending.helpers.ts';
 
 /** CSAT through the fake Telegram server: survey on resolve, taps as callback_query updates, rating, change, comment. */
@@ -30,24 +38,7 @@ function say(user: TgUser, text: string) {
   return u;
 }
 
-let nextTap = 1;
-/** A tap on one of our inline buttons, under the message Telegram knows by `messageId`. */
-function tap(user: TgUser, data: string, messageId: number) {
-  return {
-    callback_query: {
-      id: `csat-tap-${nextTap++}`,
-      from: { is_bot: false, ...user },
-      chat_instance: '-42',
-      data,
-      message: {
-        message_id: messageId,
-        chat: { id: user.id, first_name: user.first_name, type: 'private' },
-        date: Math.floor(Date.now() / 1000),
-        text: 'survey',
-      },
-    },
-  };
-}
+const tap = (user: TgUser, data: string, messageId: number) => tapUpdate(user, data, { messageId });
 
 const survey = (id: string) =>
   db().selectFrom('csatResponses').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

@@ -59,6 +59,32 @@ export function textUpdate(from: TgUser, text: string, updateId = nextUpdateId++
   };
 }
 
+let nextTapId = 1;
+/**
+ * A tap on one of our inline buttons (a callback_query without update_id: the fake numbers queued updates), under the
+ * message Telegram knows by `messageId` in the person's private chat. `id` repeats a tap (Telegram redelivering it).
+ */
+export function tapUpdate(
+  from: TgUser,
+  data: string,
+  opts: { messageId?: number; id?: string; text?: string } = {},
+) {
+  return {
+    callback_query: {
+      id: opts.id ?? `tap-${nextTapId++}`,
+      from: { is_bot: false, ...from },
+      chat_instance: '-42',
+      data,
+      message: {
+        message_id: opts.messageId ?? 77,
+        chat: privateChat(from),
+        date: Math.floor(Date.now() / 1000),
+        text: opts.text ?? 'our message',
+      },
+    },
+  };
+}
+
 /** The person blocked (kicked) or unblocked (member) the bot in their private chat. */
 export function membershipUpdate(from: TgUser, status: 'kicked' | 'member', updateId = nextUpdateId++) {
   const bot = { id: 1, is_bot: true, first_name: 'Recv', username: 'recv_bot' };
