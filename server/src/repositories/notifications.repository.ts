@@ -1,11 +1,16 @@
 import { type SqlBool, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type {
+  Channel,
+  Contact,
+  ContactPreferences,
   Notification,
   NotificationChannelKind,
   NotificationLogEntry,
   NotificationLogEvent,
   NotificationStatus,
+  NotificationType,
+  TemplateRow,
 } from '../db/schema.ts';
 import type { CursorPosition } from '../lib/cursor.ts';
 
@@ -46,11 +51,37 @@ export interface NotificationListFilter {
   to?: Date;
 }
 
-/** Where a Telegram notification can go: the contact's reachable identity on an active bot. */
+/** Where a Telegram notification can go: the contact's reachable identity on an active bot, with that bot's row. */
 export interface TelegramTarget {
   identityId: string;
   chatExternalId: string;
-  channelId: string;
+  channel: Channel;
+}
+
+/** What a delivery job's first transaction reads, in one statement (the notification row locked). */
+export interface DeliveryRead {
+  n: Notification;
+  type: NotificationType | undefined;
+  contact: Contact;
+  preferences: ContactPreferences | undefined;
+  /** The type's template per channel kind (absent: none set, or deleted). */
+  templates: Partial<Record<NotificationChannelKind, TemplateRow>>;
+  /** Every workspace setting (key → JSON value). */
+  settings: Map<string, unknown>;
+}
+
+/**
+ * A row that came back as jsonb (`to_jsonb(t)`): top-level keys to camelCase as CamelCasePlugin does for plain rows,
+ * timestamps (columns ending in `_at`) back to Date. Nested JSON (attributes, preferences) keeps its keys.
+ */
+function fromJsonRow<T>(row: Record<string, unknown> | null): T | undefined {
+  if (!row) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const key = k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    out[key] = k.endsWith('_at') && typeof v === 'string' ? new Date(v) : v;
+  }
+  return out as T;
 }
 
 /** Notifications, their idempotency keys and their log. */
@@ -107,10 +138,128 @@ export class NotificationsRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** Inserts the notification and its first log entry (`queued`, with `detail`) in one statement. */
+  createAndLog(row: NotificationInsert, detail: Record<string, unknown>): Promise<Notification> {
+    return this.db
+      .with('n', (db) =>
+        db
+          .insertInto('notifications')
+          .values({ ...row, data: JSON.stringify(row.data), updatedAt: row.createdAt })
+          .returningAll(),
+      )
+      .with('l', (db) =>
+        db
+          .insertInto('notificationLog')
+          .columns(['notificationId', 'event', 'channel', 'detail', 'at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('n')
+              .select([
+                'n.id',
+                sql<string>`'queued'`.as('event'),
+                sql<string | null>`null::text`.as('channel'),
+                sql<string>`${JSON.stringify(detail)}::jsonb`.as('detail'),
+                'n.createdAt',
+              ]),
+          ),
+      )
+      .selectFrom('n')
+      .selectAll()
+      .executeTakeFirstOrThrow() as Promise<Notification>;
+  }
+
   get(id: string, forUpdate = false): Promise<Notification | undefined> {
     let q = this.db.selectFrom('notifications').selectAll().where('id', '=', id);
     if (forUpdate) q = q.forUpdate();
     return q.executeTakeFirst();
+  }
+
+  /**
+   * The delivery job's reads in one round trip: the notification locked (FOR UPDATE OF n only: the joined rows are read,
+   * not locked), its type, the type's two templates, the contact, the contact's preferences and the settings. Undefined when the notification is
+   * gone. The joined rows come back as jsonb so their columns cannot collide with the notification's.
+   */
+  async forDelivery(id: string): Promise<DeliveryRead | undefined> {
+    const row = await this.db
+      .selectFrom('notifications as n')
+      .innerJoin('contacts as c', 'c.id', 'n.contactId')
+      .leftJoin('notificationTypes as t', 't.id', 'n.typeId')
+      .leftJoin('contactPreferences as p', 'p.contactId', 'n.contactId')
+      .leftJoin('templates as tt', 'tt.id', 't.telegramTemplateId')
+      .leftJoin('templates as et', 'et.id', 't.emailTemplateId')
+      .selectAll('n')
+      .select([
+        sql<Record<string, unknown>>`to_jsonb(c)`.as('deliveryContact'),
+        sql<Record<string, unknown> | null>`to_jsonb(t)`.as('deliveryType'),
+        sql<Record<string, unknown> | null>`to_jsonb(p)`.as('deliveryPreferences'),
+        sql<Record<string, unknown> | null>`to_jsonb(tt)`.as('deliveryTelegramTemplate'),
+        sql<Record<string, unknown> | null>`to_jsonb(et)`.as('deliveryEmailTemplate'),
+        sql<Record<string, unknown> | null>`(select jsonb_object_agg(s.key, s.value) from settings s)`.as(
+          'deliverySettings',
+        ),
+      ])
+      .where('n.id', '=', id)
+      .forUpdate('n')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const {
+      deliveryContact,
+      deliveryType,
+      deliveryPreferences,
+      deliveryTelegramTemplate,
+      deliveryEmailTemplate,
+      deliverySettings,
+      ...n
+    } = row;
+    const telegram = fromJsonRow<TemplateRow>(deliveryTelegramTemplate);
+    const email = fromJsonRow<TemplateRow>(deliveryEmailTemplate);
+    return {
+      n,
+      type: fromJsonRow<NotificationType>(deliveryType),
+      contact: fromJsonRow<Contact>(deliveryContact)!,
+      preferences: fromJsonRow<ContactPreferences>(deliveryPreferences),
+      templates: { ...(telegram ? { telegram } : {}), ...(email ? { email } : {}) },
+      settings: new Map(Object.entries(deliverySettings ?? {})),
+    };
+  }
+
+  /**
+   * A state change and its log entry in one statement (so without a transaction around them): the log row is inserted
+   * from the update's RETURNING, so it exists exactly when the update happened. Throws when the notification is gone.
+   */
+  async updateAndLog(
+    id: string,
+    change: NotificationChange,
+    at: Date,
+    log: {
+      event: NotificationLogEvent;
+      detail: Record<string, unknown>;
+      channel: NotificationChannelKind | null;
+    },
+  ): Promise<void> {
+    const r = await this.db
+      .with('u', (db) =>
+        db
+          .updateTable('notifications')
+          .set({ ...change, updatedAt: at })
+          .where('id', '=', id)
+          .returning('id'),
+      )
+      .insertInto('notificationLog')
+      .columns(['notificationId', 'event', 'channel', 'detail', 'at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('u')
+          .select([
+            'u.id',
+            sql<string>`${log.event}::text`.as('event'),
+            sql<string | null>`${log.channel}::text`.as('channel'),
+            sql<string>`${JSON.stringify(log.detail)}::jsonb`.as('detail'),
+            sql<Date>`${at}::timestamptz`.as('at'),
+          ]),
+      )
+      .executeTakeFirst();
+    if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) throw new Error(`notification ${id} not found`);
   }
 
   update(id: string, change: NotificationChange, at: Date): Promise<Notification> {
@@ -205,12 +354,16 @@ export class NotificationsRepository {
     return Number(r.n);
   }
 
-  /** The contact's reachable identity on an active Telegram bot, the most recently active first. */
-  telegramTarget(contactId: string): Promise<TelegramTarget | undefined> {
-    return this.db
+  /**
+   * The contact's reachable identity on an active Telegram bot, the most recently active first, and the bot's channel row
+   * in the same statement (the two identity columns have aliases no channel column has).
+   */
+  async telegramTarget(contactId: string): Promise<TelegramTarget | undefined> {
+    const row = await this.db
       .selectFrom('contactChannels as cc')
       .innerJoin('channels as ch', 'ch.id', 'cc.channelId')
-      .select(['cc.id as identityId', 'cc.externalId as chatExternalId', 'cc.channelId'])
+      .selectAll('ch')
+      .select(['cc.id as targetIdentityId', 'cc.externalId as targetChatExternalId'])
       .where('cc.contactId', '=', contactId)
       .where('cc.reachable', '=', true)
       .where('ch.type', '=', 'telegram')
@@ -219,6 +372,9 @@ export class NotificationsRepository {
       .orderBy('cc.createdAt', 'desc')
       .limit(1)
       .executeTakeFirst();
+    if (!row) return undefined;
+    const { targetIdentityId, targetChatExternalId, ...channel } = row;
+    return { identityId: targetIdentityId, chatExternalId: targetChatExternalId, channel };
   }
 
   /** Makes a draft broadcast a notification topic: the call's data and the type (before it is started). */

@@ -8,7 +8,6 @@ import type {
   NotificationType,
   TemplateRow,
 } from '../db/schema.ts';
-import type { Repos } from '../repositories/index.ts';
 import type { QuietHours } from './broadcast-timing.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import type { EmailSenders } from './email-senders.ts';
@@ -18,6 +17,7 @@ import { DELIVERY_MAX_ATTEMPTS } from './notification-trigger.ts';
 import type { TelegramAdapters } from './outbound.adapters.ts';
 import { preferenceLinks } from './preference-links.ts';
 import { SETTINGS } from './settings.service.ts';
+import type { RenderWorkspace } from './templates/types.ts';
 import { TemplateError } from './templates/types.ts';
 import type { TemplatesService } from './templates.service.ts';
 
@@ -44,6 +44,10 @@ interface Plan {
   type: NotificationType;
   contact: Contact;
   channels: NotificationChannelKind[];
+  /** The type's templates per channel kind, read with the row. */
+  templates: Partial<Record<NotificationChannelKind, TemplateRow>>;
+  /** The workspace as the templates see it, from the settings phase 1 read (read once per job). */
+  workspace: RenderWorkspace;
 }
 
 type ChannelOutcome =
@@ -123,8 +127,10 @@ export class NotificationDelivery {
   private decide(id: string): Promise<Plan | null> {
     return inTransaction(this.ctx, async (r) => {
       const now = this.ctx.clock.now();
-      const n = await r.notifications.get(id, true);
-      if (!n || DONE.has(n.status)) return null;
+      // One statement: the row locked, with its type and templates, contact, preferences and settings (read as the job runs).
+      const read = await r.notifications.forDelivery(id);
+      if (!read || DONE.has(read.n.status)) return null;
+      const { n, type, contact, settings } = read;
       const end = async (status: NotificationStatus, detail: Record<string, unknown>, reason: string) => {
         await r.notifications.update(id, { status, reason }, now);
         await r.notifications.log(id, status, now, detail);
@@ -136,11 +142,9 @@ export class NotificationDelivery {
           { reason: 'interrupted' },
           'interrupted while sending; it may have reached the contact, so it was not sent again',
         );
-      const type = n.typeId ? await r.notificationTypes.get(n.typeId) : undefined;
       if (!type) return end('failed', { reason: 'type_deleted' }, 'the notification type was deleted');
       if (!type.enabled) return end('skipped', { rule: 'type_disabled' }, 'skipped: the type is disabled');
-      const contact = (await r.contacts.get(n.contactId))!;
-      const prefs = await r.preferences.get(n.contactId);
+      const prefs = read.preferences;
       const decision = decideChannels({
         type,
         subscribed: contact.subscribed,
@@ -149,10 +153,10 @@ export class NotificationDelivery {
       });
       if (!decision.allowed)
         return end('skipped', { rule: decision.rule }, `skipped: ${decision.rule.replaceAll('_', ' ')}`);
-      // Only marketing waits for quiet hours: transactional deliveries skip the two reads.
+      // Only marketing waits for quiet hours.
       const hold =
         type.category === 'marketing' && !type.critical
-          ? quietUntil(type, now, contact.timezone || (await this.defaultTimezone(r)), await quietHours(r))
+          ? quietUntil(type, now, contact.timezone || defaultTimezone(settings), quietHours(settings))
           : null;
       if (hold) {
         await r.notifications.update(id, { status: 'delayed', reason: 'quiet hours' }, now);
@@ -180,7 +184,14 @@ export class NotificationDelivery {
       // Channels that failed for good are logged only before a retry (reason set): a first attempt skips the read.
       const failed = new Set(n.reason === null ? [] : await r.notifications.failedChannels(id));
       await r.notifications.update(id, { status: 'sending', sendingAt: now, reason: null }, now);
-      return { n, type, contact, channels: decision.channels.filter((c) => !failed.has(c)) };
+      return {
+        n,
+        type,
+        contact,
+        channels: decision.channels.filter((c) => !failed.has(c)),
+        templates: read.templates,
+        workspace: this.templates.workspace(settings),
+      };
     });
   }
 
@@ -189,8 +200,7 @@ export class NotificationDelivery {
     plan: Plan,
     opts: { lastAttempt?: boolean },
   ): Promise<ChannelOutcome> {
-    const templateId = channel === 'telegram' ? plan.type.telegramTemplateId : plan.type.emailTemplateId;
-    const template = templateId ? await this.ctx.repos.templates.get(templateId) : undefined;
+    const template = plan.templates[channel];
     if (!template) return { ok: false, reason: `the type has no ${channel} template` };
     const items = await this.itemsOf(plan.n);
     try {
@@ -220,11 +230,11 @@ export class NotificationDelivery {
     const r = this.ctx.repos;
     const target = await r.notifications.telegramTarget(plan.contact.id);
     if (!target) return { ok: false, reason: 'no reachable Telegram identity on an active bot' };
-    const channel = (await r.channels.get(target.channelId))!;
+    const { channel } = target;
     const msg = telegramMessage({
       template,
       contact: plan.contact,
-      workspace: await this.templates.workspace(),
+      workspace: plan.workspace,
       items,
     });
     // Marketing waits behind interactive traffic like broadcasts do; transactional notifications do not.
@@ -252,7 +262,6 @@ export class NotificationDelivery {
     items: Array<Record<string, unknown>>,
     opts: { lastAttempt?: boolean },
   ): Promise<ChannelOutcome> {
-    const r = this.ctx.repos;
     const to = plan.contact.email?.trim().toLowerCase();
     if (!to) return { ok: false, reason: 'the contact has no email address' };
     // An address known to be unreachable is refused by sendAndRecordBounces before any SMTP exchange (a fallback).
@@ -262,7 +271,7 @@ export class NotificationDelivery {
     const mail = emailMessage({
       template,
       contact: plan.contact,
-      workspace: await this.templates.workspace(),
+      workspace: plan.workspace,
       items,
       fallbackSubject: plan.type.name,
       links: preferenceLinks(this.ctx.config.publicUrl, this.ctx.secretBox, plan.contact.id),
@@ -320,41 +329,41 @@ export class NotificationDelivery {
       reason?: string;
     },
   ): Promise<void> {
-    await inTransaction(this.ctx, async (r) => {
-      const at = this.ctx.clock.now();
-      await r.notifications.update(
-        id,
-        {
-          status,
-          ...(status === 'sent'
-            ? {
-                channel: fields.channel,
-                channelId: fields.channelId,
-                externalId: fields.externalId,
-                sentAt: at,
-                reason: null,
-              }
-            : { reason: fields.reason ?? null }),
-        },
-        at,
-      );
-      const detail =
-        status === 'sent'
-          ? { channelId: fields.channelId ?? null, externalId: fields.externalId }
-          : { reason: fields.reason };
-      await r.notifications.log(id, status, at, detail, fields.channel ?? null);
-    });
-  }
-
-  private async defaultTimezone(r: Repos): Promise<string> {
-    const tz = await r.settings.get('default_timezone');
-    return typeof tz === 'string' ? tz : 'Europe/Moscow';
+    // One statement, so no transaction around it: the update and its log entry commit together or not at all.
+    const at = this.ctx.clock.now();
+    const detail =
+      status === 'sent'
+        ? { channelId: fields.channelId ?? null, externalId: fields.externalId }
+        : { reason: fields.reason };
+    await this.ctx.repos.notifications.updateAndLog(
+      id,
+      {
+        status,
+        ...(status === 'sent'
+          ? {
+              channel: fields.channel,
+              channelId: fields.channelId,
+              externalId: fields.externalId,
+              sentAt: at,
+              reason: null,
+            }
+          : { reason: fields.reason ?? null }),
+      },
+      at,
+      { event: status, detail, channel: fields.channel ?? null },
+    );
   }
 }
 
+/** The workspace's default timezone (setting `default_timezone`). */
+function defaultTimezone(settings: Map<string, unknown>): string {
+  const tz = settings.get('default_timezone');
+  return typeof tz === 'string' ? tz : 'Europe/Moscow';
+}
+
 /** The workspace's quiet hours for marketing notifications (setting `notification_quiet_hours`); null when off. */
-async function quietHours(r: Repos): Promise<QuietHours | null> {
-  const stored = await r.settings.get('notification_quiet_hours');
+function quietHours(settings: Map<string, unknown>): QuietHours | null {
+  const stored = settings.get('notification_quiet_hours');
   const value = stored === undefined ? SETTINGS.notification_quiet_hours!.default : stored;
   return (value as QuietHours | null) ?? null;
 }

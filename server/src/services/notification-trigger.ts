@@ -9,6 +9,7 @@ import { DomainError, type FieldProblem, ValidationError } from '../lib/errors.t
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
+import { notificationTypeCache } from './notification-type-cache.ts';
 
 /**
  * The trigger API: validates a call, resolves its recipient, and queues one notification with its delivery job in one
@@ -133,11 +134,8 @@ export function checkInput(input: TriggerInput, type: NotificationType | undefin
 async function resolveContact(r: Repos, actor: Actor, to: TriggerInput['to']): Promise<string> {
   const missing = (path: string, message: string) =>
     new ValidationError('Unknown recipient', [{ path, message }]);
-  if (to.contactId) {
-    const c = await r.contacts.get(to.contactId);
-    if (!c) throw missing('/to/contactId', 'no contact with this id');
-    return c.id;
-  }
+  // Not looked up: the foreign keys of the rows this call inserts answer whether it exists (see unknownReference).
+  if (to.contactId) return to.contactId;
   if (to.externalId) {
     const c = await r.contacts.getByExternalId(to.externalId);
     if (!c) throw missing('/to/externalId', 'no contact with this externalId');
@@ -159,6 +157,27 @@ async function resolveContact(r: Repos, actor: Actor, to: TriggerInput['to']): P
   return contact.id;
 }
 
+/**
+ * The 400 for a foreign key the insert broke: a contactId with no contact (the digest's or the notification's key), or a
+ * type deleted in another process since this one cached it. Undefined for any other error.
+ */
+function unknownReference(err: unknown, typeKey: string): ValidationError | undefined {
+  const pg = err as { code?: string; constraint?: string };
+  if (pg.code !== '23503') return undefined;
+  if (
+    pg.constraint === 'notifications_contact_id_fkey' ||
+    pg.constraint === 'notification_digests_contact_id_fkey'
+  )
+    return new ValidationError('Unknown recipient', [
+      { path: '/to/contactId', message: 'no contact with this id' },
+    ]);
+  if (pg.constraint === 'notifications_type_id_fkey' || pg.constraint === 'notification_digests_type_id_fkey')
+    return new ValidationError('Invalid notification', [
+      { path: '/type', message: `no notification type with the key "${typeKey}"` },
+    ]);
+  return undefined;
+}
+
 /** Queues notifications: one call, or a batch of independent ones. */
 export class NotificationTrigger {
   constructor(private readonly ctx: ServiceContext) {}
@@ -167,7 +186,7 @@ export class NotificationTrigger {
     const now = this.ctx.clock.now();
     const type =
       typeof input.type === 'string'
-        ? await this.ctx.repos.notificationTypes.getByKey(input.type)
+        ? await notificationTypeCache(this.ctx).getByKey(this.ctx, input.type)
         : undefined;
     const c = checkInput(input, type, now);
     return inTransaction(this.ctx, async (r) => {
@@ -179,23 +198,25 @@ export class NotificationTrigger {
       }
       const contactId = await resolveContact(r, actor, c.to);
       const digest = c.type.digestWindowSeconds ? await this.digestFor(r, contactId, c.type, now) : null;
-      const notification = await r.notifications.create({
-        id,
-        typeId: c.type.id,
-        typeKey: c.type.key,
-        contactId,
-        data: c.data,
-        channels: c.channels,
-        idempotencyKey: c.idempotencyKey,
-        sendAt: c.sendAt,
-        digestId: digest?.id ?? null,
-        createdAt: now,
-      });
-      await r.notifications.log(id, 'queued', now, {
-        ...(c.sendAt ? { sendAt: c.sendAt.toISOString() } : {}),
-        ...(c.idempotencyKey ? { idempotencyKey: c.idempotencyKey } : {}),
-        ...(digest ? { digestId: digest.id, flushAt: digest.flushAt.toISOString() } : {}),
-      });
+      const notification = await r.notifications.createAndLog(
+        {
+          id,
+          typeId: c.type.id,
+          typeKey: c.type.key,
+          contactId,
+          data: c.data,
+          channels: c.channels,
+          idempotencyKey: c.idempotencyKey,
+          sendAt: c.sendAt,
+          digestId: digest?.id ?? null,
+          createdAt: now,
+        },
+        {
+          ...(c.sendAt ? { sendAt: c.sendAt.toISOString() } : {}),
+          ...(c.idempotencyKey ? { idempotencyKey: c.idempotencyKey } : {}),
+          ...(digest ? { digestId: digest.id, flushAt: digest.flushAt.toISOString() } : {}),
+        },
+      );
       // A digest's events go out with its flush; everything else has its own delivery job.
       if (!digest)
         await r.jobs.add(
@@ -204,6 +225,8 @@ export class NotificationTrigger {
           { runAt: c.sendAt ?? undefined, maxAttempts: DELIVERY_MAX_ATTEMPTS },
         );
       return { notification, duplicate: false };
+    }).catch((err: unknown) => {
+      throw unknownReference(err, input.type) ?? err;
     });
   }
 

@@ -9,6 +9,7 @@ import type { Actor } from '../repositories/audit.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import type { NotificationTypeWrite } from '../repositories/notification-types.repository.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
+import { notificationTypeCache } from './notification-type-cache.ts';
 
 /** What clients send to create a type or change one (PATCH: any subset; `key` only at creation). */
 export interface NotificationTypeInput {
@@ -39,6 +40,11 @@ export class NotificationTypesService {
     return this.ctx.repos.notificationTypes.list();
   }
 
+  /** A write's transaction, then the trigger's type cache cleared (after commit: a read in between would keep the old row). */
+  private written<T>(tx: Promise<T>): Promise<T> {
+    return tx.finally(() => notificationTypeCache(this.ctx).clear());
+  }
+
   /** By id or by key. */
   async get(idOrKey: string, r: Repos = this.ctx.repos, forUpdate = false): Promise<NotificationType> {
     const t = UUID.test(idOrKey)
@@ -52,53 +58,59 @@ export class NotificationTypesService {
     actor: Actor,
     input: NotificationTypeInput & { key: string; name: string },
   ): Promise<NotificationType> {
-    return inTransaction(this.ctx, async (r) => {
-      const write = await this.prepare(r, input, undefined);
-      const created = await r.notificationTypes.create({ ...write, key: input.key, name: input.name });
-      if (!created)
-        throw new ConflictError(`A notification type with the key "${input.key}" exists`, [
-          { path: '/key', message: 'already taken' },
-        ]);
-      await r.audit.record(actor, {
-        action: 'notification_type.created',
-        entityType: 'notification_type',
-        entityId: created.id,
-        after: { key: created.key },
-      });
-      return created;
-    });
+    return this.written(
+      inTransaction(this.ctx, async (r) => {
+        const write = await this.prepare(r, input, undefined);
+        const created = await r.notificationTypes.create({ ...write, key: input.key, name: input.name });
+        if (!created)
+          throw new ConflictError(`A notification type with the key "${input.key}" exists`, [
+            { path: '/key', message: 'already taken' },
+          ]);
+        await r.audit.record(actor, {
+          action: 'notification_type.created',
+          entityType: 'notification_type',
+          entityId: created.id,
+          after: { key: created.key },
+        });
+        return created;
+      }),
+    );
   }
 
   async update(actor: Actor, idOrKey: string, input: NotificationTypeInput): Promise<NotificationType> {
-    return inTransaction(this.ctx, async (r) => {
-      const current = await this.get(idOrKey, r, true);
-      const write = await this.prepare(r, input, current);
-      const updated = Object.keys(write).length
-        ? await r.notificationTypes.update(current.id, write)
-        : current;
-      await r.audit.record(actor, {
-        action: 'notification_type.updated',
-        entityType: 'notification_type',
-        entityId: current.id,
-        after: Object.keys(input),
-      });
-      return updated;
-    });
+    return this.written(
+      inTransaction(this.ctx, async (r) => {
+        const current = await this.get(idOrKey, r, true);
+        const write = await this.prepare(r, input, current);
+        const updated = Object.keys(write).length
+          ? await r.notificationTypes.update(current.id, write)
+          : current;
+        await r.audit.record(actor, {
+          action: 'notification_type.updated',
+          entityType: 'notification_type',
+          entityId: current.id,
+          after: Object.keys(input),
+        });
+        return updated;
+      }),
+    );
   }
 
   async delete(actor: Actor, idOrKey: string): Promise<void> {
-    await inTransaction(this.ctx, async (r) => {
-      const t = await this.get(idOrKey, r, true);
-      if (t.builtIn)
-        throw new ConflictError('Built-in notification types cannot be deleted; disable them instead');
-      await r.notificationTypes.delete(t.id);
-      await r.audit.record(actor, {
-        action: 'notification_type.deleted',
-        entityType: 'notification_type',
-        entityId: t.id,
-        before: { key: t.key, name: t.name },
-      });
-    });
+    await this.written(
+      inTransaction(this.ctx, async (r) => {
+        const t = await this.get(idOrKey, r, true);
+        if (t.builtIn)
+          throw new ConflictError('Built-in notification types cannot be deleted; disable them instead');
+        await r.notificationTypes.delete(t.id);
+        await r.audit.record(actor, {
+          action: 'notification_type.deleted',
+          entityType: 'notification_type',
+          entityId: t.id,
+          before: { key: t.key, name: t.name },
+        });
+      }),
+    );
   }
 
   /** Validates a create or a change (merged over `current`); every problem names its field. */

@@ -95,8 +95,12 @@ export class TemplatesService {
   constructor(private readonly ctx: ServiceContext) {}
 
   /** Workspace values templates see; engines rendering many recipients load it once and call renderTemplate. */
-  async workspace(): Promise<RenderWorkspace> {
-    const s = await this.ctx.repos.settings.getAll();
+  workspace(): Promise<RenderWorkspace>;
+  /** From settings the caller already read (a notification job reads them with its other rows): no query. */
+  workspace(settings: Map<string, unknown>): RenderWorkspace;
+  workspace(settings?: Map<string, unknown>): Promise<RenderWorkspace> | RenderWorkspace {
+    if (!settings) return this.ctx.repos.settings.getAll().then((s) => this.workspace(s));
+    const s = settings;
     const get = (k: string, d: string) => (typeof s.get(k) === 'string' ? (s.get(k) as string) : d);
     return {
       name: get('workspace_name', 'Switchboard'),

@@ -124,6 +124,13 @@ describe('/api/v1/notification-types', () => {
       builtIn: false,
     });
 
+    // A call that fails on its recipient still looks the type up (the trigger keeps it for a few seconds)…
+    const problems = async (body: Json) =>
+      (await w.call('POST', '/api/v1/notifications', body))
+        .json()
+        .error.details.map((d: { path: string }) => d.path);
+    expect(await problems({ type: 'security_code', to: {}, channels: ['email'] })).toEqual(['/to']);
+
     const patched = await w.call('PATCH', '/api/v1/notification-types/security_code', {
       throttle: { limit: 3, periodSeconds: 60 },
       channels: ['telegram'],
@@ -133,6 +140,11 @@ describe('/api/v1/notification-types', () => {
       throttle: { limit: 3, periodSeconds: 60 },
       channels: ['telegram'],
     });
+    // …and the change is seen by the next call at once: a write in this process clears what the trigger kept.
+    expect(await problems({ type: 'security_code', to: {}, channels: ['email'] })).toEqual([
+      '/to',
+      '/channels/0',
+    ]);
 
     const taken = await w.call('POST', '/api/v1/notification-types', {
       key: 'security_code',
@@ -143,6 +155,7 @@ describe('/api/v1/notification-types', () => {
 
     expect((await w.call('DELETE', '/api/v1/notification-types/security_code')).statusCode).toBe(204);
     expect((await w.call('GET', '/api/v1/notification-types/security_code')).statusCode).toBe(404);
+    expect(await problems({ type: 'security_code', to: {} })).toEqual(['/type', '/to']);
   });
 
   it('lets built-ins be edited but not deleted, nor their key changed', async () => {

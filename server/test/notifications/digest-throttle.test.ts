@@ -130,6 +130,22 @@ describe('digest', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].path).toBe('/sendAt');
   });
+
+  it('refuses an unknown contactId for a digest type as a bad recipient, opening no digest', async () => {
+    const missing = '00000000-0000-4000-8000-000000000001';
+    const res = await w.call('POST', '/api/v1/notifications', {
+      type: 'lesson_digest',
+      to: { contactId: missing },
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual(['/to/contactId']);
+    const digests = await w.db
+      .selectFrom('notificationDigests')
+      .select('id')
+      .where('contactId', '=', missing)
+      .execute();
+    expect(digests).toEqual([]);
+  });
 });
 
 describe('throttling', () => {
