@@ -143,8 +143,12 @@ try {
     for (;;) {
       if (Date.now() > deadline) {
         const { rows } = await sql<{ status: string; reason: string | null; n: number }>`
-          select status, reason, count(*)::int as n from notifications group by 1, 2 order by 3 desc limit 5`.execute(db);
-        throw new Error(`the fake did not get ${expected} messages in 60 s; notifications: ${JSON.stringify(rows)}`);
+          select status, reason, count(*)::int as n from notifications group by 1, 2 order by 3 desc limit 5`.execute(
+          db,
+        );
+        throw new Error(
+          `the fake did not get ${expected} messages in 60 s; notifications: ${JSON.stringify(rows)}`,
+        );
       }
       const report = await fake.rpc<FakeReport>({ type: 'report', token: botToken });
       const n = report.sent.filter((s) => s.method === 'sendMessage').length;
