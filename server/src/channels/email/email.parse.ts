@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { type BouncedRecipient, readDeliveryReport } from './email.dsn.ts';
 
 /**
@@ -42,6 +42,8 @@ export interface MailFile {
 
 /** Parses raw bytes (mailparser) and classifies them. A mail without a From address is a message from nobody: null. */
 export async function readEmail(raw: Buffer): Promise<ReadEmail | null> {
+  // Loaded on first use: importing it costs start-up time (~200 ms) in every process, most of which never need it.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true });
   const messageId = parsed.messageId ?? syntheticMessageId(raw);
   const bounce = readDeliveryReport(raw, parsed);

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import type { Channel } from '../../db/schema.ts';
 import { inTransaction, type ServiceContext } from '../../services/context.ts';
 import { storeMail } from '../../services/email-receive.service.ts';
@@ -38,7 +38,9 @@ export class SmtpReceiver {
 
   /** Listens; resolves with the bound `host:port`. */
   async start(): Promise<string> {
-    const server = new SMTPServer({
+    // Loaded only when the receiver is switched on (EMAIL_SMTP_PORT): most installations never need it.
+    const { SMTPServer: Server } = await import('smtp-server');
+    const server = new Server({
       // Mail to our own addresses needs no login (we are the destination, not a relay); STARTTLS is offered.
       authOptional: true,
       disabledCommands: ['AUTH'],

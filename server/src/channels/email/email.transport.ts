@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { FileNotFoundError, type FileStorage } from '../../storage/file-storage.ts';
 import { ChannelRejectedError, ChannelUnavailableError } from '../errors.ts';
 import {
@@ -38,9 +38,19 @@ export interface SmtpSettings {
  * message was deferred, which counts towards the address's soft bounces).
  */
 export class SmtpTransport implements EmailSender {
-  private readonly transporter: Transporter;
+  /** The pool, made on first use: importing nodemailer would cost every process start-up time, sending or not. */
+  private pool: Promise<Transporter> | null = null;
 
-  constructor(private readonly settings: SmtpSettings) {
+  constructor(private readonly settings: SmtpSettings) {}
+
+  private transporter(): Promise<Transporter> {
+    this.pool ??= this.createPool();
+    return this.pool;
+  }
+
+  private async createPool(): Promise<Transporter> {
+    const { default: nodemailer } = await import('nodemailer');
+    const settings = this.settings;
     // nodemailer waits up to 2 minutes to connect and 10 minutes on a silent socket: a stuck server would hold a send job
     // that long. A minute of silence is plenty for a server that still works.
     const t = settings.timeoutMs;
@@ -50,7 +60,7 @@ export class SmtpTransport implements EmailSender {
       socketTimeout: t ?? 60_000,
     };
     const pool = { pool: true, maxConnections: settings.maxConnections ?? 5, ...timeouts };
-    this.transporter = settings.url
+    return settings.url
       ? nodemailer.createTransport({ ...pool, url: settings.url } as never)
       : nodemailer.createTransport({
           ...pool,
@@ -66,7 +76,7 @@ export class SmtpTransport implements EmailSender {
     // Opened before the SMTP exchange: a missing file is our problem, not the server's.
     const attachments = mail.attachments?.length ? await this.attachmentsOf(mail) : undefined;
     try {
-      const info = await this.transporter.sendMail({
+      const info = await (await this.transporter()).sendMail({
         from: opts.from ?? this.settings.from,
         to: mail.toName ? { name: mail.toName, address: mail.to } : mail.to,
         subject: mail.subject,
@@ -90,14 +100,14 @@ export class SmtpTransport implements EmailSender {
   /** Checks that the server answers and accepts the credentials (used when a channel is saved). */
   async verify(): Promise<void> {
     try {
-      await this.transporter.verify();
+      await (await this.transporter()).verify();
     } catch (err) {
       throw classifySmtpError(err);
     }
   }
 
   close(): void {
-    this.transporter.close();
+    void this.pool?.then((t) => t.close());
   }
 
   /** Streams each file from storage (nodemailer reads them while writing DATA, so nothing is buffered whole). */
