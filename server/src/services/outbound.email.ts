@@ -8,7 +8,7 @@ import type { Attachment, Channel, Conversation, Message } from '../db/schema.ts
 import { type FieldProblem, ValidationError } from '../lib/errors.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { Repos } from '../repositories/index.ts';
-import type { ReplyInput } from './outbound.message.ts';
+import { checkAttachments, type ReplyInput } from './outbound.message.ts';
 import { visibleTextOf } from './templates/render.ts';
 
 /** What the receive path keeps of each received mail on its message (`content_attributes.email`). */
@@ -44,24 +44,15 @@ export async function checkEmailReply(
   const ids = input.attachmentIds ?? [];
   if (!html && ids.length === 0)
     problems.push({ path: '/content', message: 'write something or attach a file' });
-  if (new Set(ids).size !== ids.length)
-    problems.push({ path: '/attachmentIds', message: 'an attachment is listed twice' });
-  const found = await r.deliveries.attachmentsByIds(ids);
-  const attachments = ids.map((id) => found.find((a) => a.id === id));
-  attachments.forEach((a, i) => {
-    const path = `/attachmentIds/${i}`;
-    if (!a) problems.push({ path, message: 'no such attachment' });
-    else if (a.messageId !== null) problems.push({ path, message: 'already belongs to a message' });
-    else if (a.storageStatus !== 'stored' || !a.storageKey)
-      problems.push({ path, message: `not uploaded yet (storage status ${a.storageStatus})` });
-  });
+  // Any stored kind: mail carries files of every type.
+  const attachments = await checkAttachments(r, ids, problems);
   if (
     input.replyToMessageId &&
     (await r.deliveries.sourceIdOf(conversation.id, input.replyToMessageId)) === undefined
   )
     problems.push({ path: '/replyToMessageId', message: 'no such message in this conversation' });
   if (problems.length > 0) throw new ValidationError(problems[0]!.message, problems);
-  return { html, attachments: attachments as Attachment[] };
+  return { html, attachments };
 }
 
 /**

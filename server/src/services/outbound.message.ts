@@ -25,6 +25,32 @@ export interface ReplyInput {
 const SENDABLE = new Set<string>(['photo', 'document', 'video', 'audio', 'voice']);
 
 /**
+ * The uploads a reply names, in order, each checked (exists, stored, on no message yet and, when `kinds` is given, of a kind
+ * the channel can send); problems are added per `/attachmentIds/<i>`. Shared by every channel's reply check.
+ */
+export async function checkAttachments(
+  r: Repos,
+  ids: string[],
+  problems: FieldProblem[],
+  kinds?: ReadonlySet<string>,
+): Promise<Attachment[]> {
+  if (new Set(ids).size !== ids.length)
+    problems.push({ path: '/attachmentIds', message: 'an attachment is listed twice' });
+  const found = await r.deliveries.attachmentsByIds(ids);
+  const attachments = ids.map((id) => found.find((a) => a.id === id));
+  attachments.forEach((a, i) => {
+    const path = `/attachmentIds/${i}`;
+    if (!a) problems.push({ path, message: 'no such attachment' });
+    else if (a.messageId !== null) problems.push({ path, message: 'already belongs to a message' });
+    else if (a.storageStatus !== 'stored' || !a.storageKey)
+      problems.push({ path, message: `not uploaded yet (storage status ${a.storageStatus})` });
+    else if (kinds && !kinds.has(a.kind)) problems.push({ path, message: `a ${a.kind} cannot be sent` });
+  });
+  // Only read when no problem was found (the caller throws otherwise): every entry is then a stored attachment.
+  return attachments as Attachment[];
+}
+
+/**
  * Everything that can be refused before a reply is stored, reported as 400s with the field: the HTML (naming the tag), the
  * buttons, the attachments, the reply target, and the send plan (buttons cannot ride on an album without text).
  */
@@ -43,19 +69,7 @@ export async function checkReply(
       );
   }
   const problems: FieldProblem[] = input.buttons ? validateButtons(input.buttons) : [];
-  const ids = input.attachmentIds ?? [];
-  if (new Set(ids).size !== ids.length)
-    problems.push({ path: '/attachmentIds', message: 'an attachment is listed twice' });
-  const found = await r.deliveries.attachmentsByIds(ids);
-  const attachments = ids.map((id) => found.find((a) => a.id === id));
-  attachments.forEach((a, i) => {
-    const path = `/attachmentIds/${i}`;
-    if (!a) problems.push({ path, message: 'no such attachment' });
-    else if (a.messageId !== null) problems.push({ path, message: 'already belongs to a message' });
-    else if (a.storageStatus !== 'stored' || !a.storageKey)
-      problems.push({ path, message: `not uploaded yet (storage status ${a.storageStatus})` });
-    else if (!SENDABLE.has(a.kind)) problems.push({ path, message: `a ${a.kind} cannot be sent` });
-  });
+  const attachments = await checkAttachments(r, input.attachmentIds ?? [], problems, SENDABLE);
   let replyToSource: string | undefined;
   if (input.replyToMessageId) {
     const source = await r.deliveries.sourceIdOf(conversation.id, input.replyToMessageId);
@@ -64,7 +78,7 @@ export async function checkReply(
     else replyToSource = source ?? undefined;
   }
   if (problems.length > 0) throw new ValidationError(problems[0]!.message, problems);
-  const checked = attachments as Attachment[];
+  const checked = attachments;
   try {
     planParts(outgoingOf(conversation, html, input, checked, replyToSource));
   } catch (err) {
