@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AutomationsTables } from './schema.automations.ts';
+import type { CouponsTables } from './schema.coupons.ts';
 
 /** Table shapes as Kysely sees them through CamelCasePlugin (columns are snake_case in SQL). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -694,7 +696,7 @@ export interface NotificationDigestsTable {
   closedAt: NullableTimestamp;
 }
 
-export interface Database {
+export interface Database extends AutomationsTables, CouponsTables {
   users: UsersTable;
   sessions: SessionsTable;
   loginTokens: LoginTokensTable;

@@ -13,6 +13,9 @@ export const RESOURCES = [
   'settings',
   'api_keys',
   'audit_log',
+  'automations',
+  'coupons',
+  'system',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Permission = `${Resource}:${'read' | 'write'}`;
@@ -38,6 +41,9 @@ const MATRIX: Record<Role, Record<Resource, Access>> = {
     settings: 'rw',
     api_keys: 'rw',
     audit_log: 'r',
+    automations: 'rw',
+    coupons: 'rw',
+    system: 'rw',
   },
   admin: {
     contacts: 'rw',
@@ -51,6 +57,9 @@ const MATRIX: Record<Role, Record<Resource, Access>> = {
     settings: 'rw',
     api_keys: 'rw',
     audit_log: 'r',
+    automations: 'rw',
+    coupons: 'rw',
+    system: 'rw',
   },
   agent: {
     contacts: 'rw',
@@ -64,6 +73,9 @@ const MATRIX: Record<Role, Record<Resource, Access>> = {
     settings: 'r',
     api_keys: '-',
     audit_log: '-',
+    automations: '-',
+    coupons: 'rw',
+    system: '-',
   },
   marketing: {
     contacts: 'rw',
@@ -77,6 +89,9 @@ const MATRIX: Record<Role, Record<Resource, Access>> = {
     settings: 'r',
     api_keys: '-',
     audit_log: '-',
+    automations: 'rw',
+    coupons: 'rw',
+    system: '-',
   },
   readonly: {
     contacts: 'r',
@@ -90,6 +105,9 @@ const MATRIX: Record<Role, Record<Resource, Access>> = {
     settings: 'r',
     api_keys: '-',
     audit_log: '-',
+    automations: 'r',
+    coupons: 'r',
+    system: '-',
   },
 };
 
@@ -98,6 +116,15 @@ export function can(role: Role, permission: Permission): boolean {
   const [resource, action] = permission.split(':') as [Resource, 'read' | 'write'];
   const access = MATRIX[role][resource];
   return action === 'read' ? access !== '-' : access === 'rw';
+}
+
+/** Every permission a role holds, e.g. `['contacts:read', 'contacts:write', …]`. */
+export function grantedPermissions(role: Role): Permission[] {
+  return RESOURCES.flatMap((resource) =>
+    (['read', 'write'] as const)
+      .map((action): Permission => `${resource}:${action}`)
+      .filter((permission) => can(role, permission)),
+  );
 }
 
 /** The matrix as rows, for docs and the access test. */

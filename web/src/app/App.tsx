@@ -1,10 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import { type ReactNode, useEffect, useSyncExternalStore } from 'react';
 import { LoginPage } from '../features/auth/components/LoginPage.tsx';
-import { BroadcastsPage } from '../features/broadcasts/components/BroadcastsPage.tsx';
-import { ChannelsPage } from '../features/channels/components/ChannelsPage.tsx';
+import { AutomationsRoutes } from '../features/automations/components/AutomationsRoutes.tsx';
+import { BroadcastsRoutes } from '../features/broadcasts/components/BroadcastsRoutes.tsx';
+import { ContactsRoutes } from '../features/contacts/components/ContactsRoutes.tsx';
+import { CouponsRoutes } from '../features/coupons/components/CouponsRoutes.tsx';
 import { InboxPage } from '../features/inbox/components/InboxPage.tsx';
+import { NotificationsRoutes } from '../features/notifications/components/NotificationsRoutes.tsx';
 import { ProfilePage } from '../features/profile/components/ProfilePage.tsx';
+import { ReportsRoutes } from '../features/reports/components/ReportsRoutes.tsx';
+import { SegmentsRoutes } from '../features/segments/components/SegmentsRoutes.tsx';
+import { SettingsRoutes } from '../features/settings/components/SettingsRoutes.tsx';
+import { SystemRoutes } from '../features/system/components/SystemRoutes.tsx';
+import { TemplatesRoutes } from '../features/templates/components/TemplatesRoutes.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { RealtimeProvider } from '../lib/realtime.tsx';
 import { navigate, usePath } from '../lib/router.tsx';
@@ -42,12 +50,26 @@ function RedirectTo({ path }: { path: string }) {
   return null;
 }
 
+/** Each section routes its own sub-paths; this only picks the section by the path's first segment. */
+const SECTIONS: Record<string, (props: { path: string }) => ReactNode> = {
+  contacts: ContactsRoutes,
+  segments: SegmentsRoutes,
+  templates: TemplatesRoutes,
+  broadcasts: BroadcastsRoutes,
+  notifications: NotificationsRoutes,
+  automations: AutomationsRoutes,
+  coupons: CouponsRoutes,
+  reports: ReportsRoutes,
+  system: SystemRoutes,
+  settings: SettingsRoutes,
+};
+
 function Page({ path }: { path: string }) {
   const { t } = useI18n();
-  if (path === '/inbox' || path.startsWith('/inbox/'))
-    return <InboxPage conversationId={path.split('/')[2]} />;
+  const section = path.split('/')[1] ?? '';
+  if (section === 'inbox') return <InboxPage conversationId={path.split('/')[2]} />;
   if (path === '/profile') return <ProfilePage />;
-  if (path === '/settings/channels') return <ChannelsPage />;
-  if (path === '/broadcasts') return <BroadcastsPage />;
+  const Section = SECTIONS[section];
+  if (Section) return <Section path={path} />;
   return <p className="page-message">{t('app.notFound')}</p>;
 }

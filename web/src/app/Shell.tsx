@@ -1,19 +1,41 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import type { MessageKey } from '../i18n/en.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { api } from '../lib/api.ts';
 import { LanguageSelect } from '../lib/LanguageSelect.tsx';
-import { useMe } from '../lib/me.ts';
+import { useMe, usePermissions } from '../lib/me.ts';
 import { useRealtimeStatus } from '../lib/realtime.tsx';
 import { Link, usePath } from '../lib/router.tsx';
 import { writeSession } from '../lib/session.ts';
 import type { Locale } from '../lib/types.ts';
 import { applyTheme, readTheme, type Theme } from './theme.ts';
 
+const NAV: Array<{ to: string; section: string; label: MessageKey; needs?: string }> = [
+  { to: '/inbox', section: '/inbox', label: 'nav.inbox', needs: 'conversations:read' },
+  { to: '/contacts', section: '/contacts', label: 'nav.contacts', needs: 'contacts:read' },
+  { to: '/broadcasts', section: '/broadcasts', label: 'nav.broadcasts', needs: 'broadcasts:read' },
+  { to: '/segments', section: '/segments', label: 'nav.segments', needs: 'segments:read' },
+  { to: '/templates', section: '/templates', label: 'nav.templates', needs: 'templates:read' },
+  {
+    to: '/notifications',
+    section: '/notifications',
+    label: 'nav.notifications',
+    needs: 'notifications:read',
+  },
+  { to: '/automations', section: '/automations', label: 'nav.automations', needs: 'automations:read' },
+  { to: '/coupons', section: '/coupons', label: 'nav.coupons', needs: 'coupons:read' },
+  { to: '/reports', section: '/reports', label: 'nav.reports', needs: 'conversations:read' },
+  { to: '/settings/channels', section: '/settings', label: 'nav.settings', needs: 'settings:read' },
+  { to: '/system', section: '/system', label: 'nav.system', needs: 'system:read' },
+  { to: '/profile', section: '/profile', label: 'nav.profile' },
+];
+
 /** The frame of every signed-in page: navigation, language, theme, connection state, sign-out. */
 export function Shell({ children }: { children: ReactNode }) {
   const { t, setLocale, setTimeZone } = useI18n();
   const me = useMe();
+  const can = usePermissions();
   const path = usePath();
   const status = useRealtimeStatus();
   const queryClient = useQueryClient();
@@ -38,12 +60,12 @@ export function Shell({ children }: { children: ReactNode }) {
     onSettled: () => writeSession(null),
   });
 
-  const nav = [
-    { to: '/inbox', label: t('nav.inbox'), active: path.startsWith('/inbox') },
-    { to: '/broadcasts', label: t('nav.broadcasts'), active: path.startsWith('/broadcasts') },
-    { to: '/settings/channels', label: t('nav.channels'), active: path.startsWith('/settings') },
-    { to: '/profile', label: t('nav.profile'), active: path === '/profile' },
-  ];
+  // Sections the role cannot read are left out of the menu (the API refuses them anyway).
+  const nav = NAV.filter((item) => !item.needs || can(item.needs)).map((item) => ({
+    to: item.to,
+    label: t(item.label),
+    active: path === item.to || path.startsWith(`${item.section}/`) || path === item.section,
+  }));
 
   return (
     <div className="shell">

@@ -1,5 +1,18 @@
+import { automationsEn } from '../features/automations/messages.ts';
+import { broadcastsEn } from '../features/broadcasts/messages.ts';
+import { contactsEn } from '../features/contacts/messages.ts';
+import { couponsEn } from '../features/coupons/messages.ts';
+import { inboxEn } from '../features/inbox/messages.ts';
+import { notificationsEn } from '../features/notifications/messages.ts';
+import { profileEn } from '../features/profile/messages.ts';
+import { reportsEn } from '../features/reports/messages.ts';
+import { segmentsEn } from '../features/segments/messages.ts';
+import { settingsEn } from '../features/settings/messages.ts';
+import { systemEn } from '../features/system/messages.ts';
+import { templatesEn } from '../features/templates/messages.ts';
+
 /** English texts. Every key here must exist in ru.ts too (i18n catalog test). `{name}` marks a value put in. */
-export const en = {
+const core = {
   'app.name': 'Switchboard',
   'app.skipToContent': 'Skip to content',
   'app.loading': 'Loading…',
@@ -14,6 +27,15 @@ export const en = {
   'nav.profile': 'Profile',
   'nav.channels': 'Channels',
   'nav.broadcasts': 'Broadcasts',
+  'nav.contacts': 'Contacts',
+  'nav.segments': 'Segments',
+  'nav.templates': 'Templates',
+  'nav.notifications': 'Notifications',
+  'nav.automations': 'Automations',
+  'nav.coupons': 'Coupons',
+  'nav.reports': 'Reports',
+  'nav.settings': 'Settings',
+  'nav.system': 'System',
   'nav.logout': 'Sign out',
   'theme.label': 'Theme',
   'theme.system': 'As the system',
@@ -177,6 +199,26 @@ export const en = {
   'broadcasts.status.cancelled': 'Cancelled',
   'broadcasts.status.failed': 'Failed',
 } as const;
+
+/** The core texts and each page's own (features/<page>/messages.ts). */
+export const en = {
+  ...core,
+  ...contactsEn,
+  ...segmentsEn,
+  ...templatesEn,
+  ...broadcastsEn,
+  ...notificationsEn,
+  ...reportsEn,
+  ...systemEn,
+  ...settingsEn,
+  ...automationsEn,
+  ...couponsEn,
+  ...inboxEn,
+  ...profileEn,
+};
+
+/** A core text's key (i18n/ru.ts fills exactly these). */
+export type CoreKey = keyof typeof core;
 
 /** A text's key. */
 export type MessageKey = keyof typeof en;

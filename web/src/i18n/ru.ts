@@ -1,7 +1,19 @@
-import type { MessageKey } from './en.ts';
+import { automationsRu } from '../features/automations/messages.ts';
+import { broadcastsRu } from '../features/broadcasts/messages.ts';
+import { contactsRu } from '../features/contacts/messages.ts';
+import { couponsRu } from '../features/coupons/messages.ts';
+import { inboxRu } from '../features/inbox/messages.ts';
+import { notificationsRu } from '../features/notifications/messages.ts';
+import { profileRu } from '../features/profile/messages.ts';
+import { reportsRu } from '../features/reports/messages.ts';
+import { segmentsRu } from '../features/segments/messages.ts';
+import { settingsRu } from '../features/settings/messages.ts';
+import { systemRu } from '../features/system/messages.ts';
+import { templatesRu } from '../features/templates/messages.ts';
+import type { CoreKey, MessageKey } from './en.ts';
 
 /** Russian texts, the product's first language. Every key here must exist in en.ts too (i18n catalog test). */
-export const ru: Record<MessageKey, string> = {
+const core: Record<CoreKey, string> = {
   'app.name': 'Switchboard',
   'app.skipToContent': 'Перейти к содержимому',
   'app.loading': 'Загрузка…',
@@ -16,6 +28,15 @@ export const ru: Record<MessageKey, string> = {
   'nav.profile': 'Профиль',
   'nav.channels': 'Каналы',
   'nav.broadcasts': 'Рассылки',
+  'nav.contacts': 'Контакты',
+  'nav.segments': 'Сегменты',
+  'nav.templates': 'Шаблоны',
+  'nav.notifications': 'Уведомления',
+  'nav.automations': 'Автоматизации',
+  'nav.coupons': 'Купоны',
+  'nav.reports': 'Отчёты',
+  'nav.settings': 'Настройки',
+  'nav.system': 'Система',
   'nav.logout': 'Выйти',
   'theme.label': 'Тема',
   'theme.system': 'Как в системе',
@@ -179,4 +200,21 @@ export const ru: Record<MessageKey, string> = {
   'broadcasts.status.completed': 'Завершена',
   'broadcasts.status.cancelled': 'Отменена',
   'broadcasts.status.failed': 'Сбой',
+};
+
+/** The core texts and each page's own (features/<page>/messages.ts). */
+export const ru: Record<MessageKey, string> = {
+  ...core,
+  ...contactsRu,
+  ...segmentsRu,
+  ...templatesRu,
+  ...broadcastsRu,
+  ...notificationsRu,
+  ...reportsRu,
+  ...systemRu,
+  ...settingsRu,
+  ...automationsRu,
+  ...couponsRu,
+  ...inboxRu,
+  ...profileRu,
 };

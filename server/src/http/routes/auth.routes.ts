@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { grantedPermissions } from '../../services/permissions.ts';
 import { actor, principal } from '../auth.ts';
 import { presentUser } from '../presenters.ts';
 import { errorResponses, Uuid } from '../schemas.ts';
@@ -65,9 +66,11 @@ export async function authRoutes(app: Http, { services }: HttpDeps) {
     },
     async (req) => {
       const p = principal(req);
+      // The caller's permissions, so a client shows only what the role may use (the server still checks every call).
+      const permissions = grantedPermissions(p.role);
       return p.user
-        ? { kind: 'user', user: presentUser(p.user) }
-        : { kind: 'api_key', apiKey: { id: p.id, name: p.name, role: p.role } };
+        ? { kind: 'user', user: presentUser(p.user), permissions }
+        : { kind: 'api_key', apiKey: { id: p.id, name: p.name, role: p.role }, permissions };
     },
   );
 

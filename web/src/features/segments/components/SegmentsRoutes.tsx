@@ -1,0 +1,8 @@
+import { useI18n } from '../../../i18n/i18n.tsx';
+
+/** The pages under /segments and /segments/:id. */
+export function SegmentsRoutes({ path }: { path: string }) {
+  const { t } = useI18n();
+  void path;
+  return <p className="page-message">{t('app.notFound')}</p>;
+}
