@@ -24,9 +24,13 @@ export interface IncomingMessageHookEvent {
  */
 export type IncomingMessageHook = (r: Repos, event: IncomingMessageHookEvent) => Promise<void>;
 
+/** A conversation's status changed (resolved, reopened, snoozed); runs inside the change's transaction, like the above. */
+export type StatusChangedHook = (r: Repos, conversation: Conversation) => Promise<void>;
+
 /** The registry owners add to at start-up (services/index.ts); the receive path calls `incomingMessage`. */
 export class ConversationHooks {
   private readonly onIncoming: Array<{ name: string; hook: IncomingMessageHook }> = [];
+  private readonly onStatus: Array<{ name: string; hook: StatusChangedHook }> = [];
 
   /** Registers a hook under a name (for logs and tests); names are unique. */
   onIncomingMessage(name: string, hook: IncomingMessageHook): void {
@@ -37,5 +41,16 @@ export class ConversationHooks {
   /** Runs every incoming-message hook in order. */
   async incomingMessage(r: Repos, event: IncomingMessageHookEvent): Promise<void> {
     for (const { hook } of this.onIncoming) await hook(r, event);
+  }
+
+  /** Registers a status-change hook under a unique name. */
+  onStatusChanged(name: string, hook: StatusChangedHook): void {
+    if (this.onStatus.some((h) => h.name === name)) throw new Error(`hook ${name} is already registered`);
+    this.onStatus.push({ name, hook });
+  }
+
+  /** Runs every status-change hook in order (ConversationsService.update calls it after a status change). */
+  async statusChanged(r: Repos, conversation: Conversation): Promise<void> {
+    for (const { hook } of this.onStatus) await hook(r, conversation);
   }
 }

@@ -13,6 +13,7 @@ import { queueAutoAssign } from './assignment-auto.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import { recordActivity } from './conversation-activity.ts';
 import { type ConversationPatch, planChange } from './conversation-change.ts';
+import type { ConversationHooks } from './conversation-hooks.ts';
 import { CONVERSATIONS_ROOM, reopen } from './conversation-recorder.ts';
 import { canSee, type Viewer, visibleWhere } from './conversation-visibility.ts';
 import { inboxSettingsOf } from './inbox-settings.ts';
@@ -51,7 +52,11 @@ const SORT_KIND: Record<ConversationSort, string> = {
 
 /** The inbox's conversations: lists and counts per viewer, changes (status, snooze, labels…), read marks. */
 export class ConversationsService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    /** Status-change hooks (automations' `resolved` trigger); absent in tests that build the service alone. */
+    private readonly hooks?: ConversationHooks,
+  ) {}
 
   /**
    * A page of the conversations the viewer may see. Sorts: last activity (default), longest waiting first, or change
@@ -166,6 +171,7 @@ export class ConversationsService {
     await queueAutoAssign(r, c.channelId, channel);
     if (c.status === 'resolved' && inboxSettingsOf(channel).csat.enabled && c.contactId)
       await r.jobs.add('csat.send', { conversationId: c.id }, { jobKey: `csat.send:${c.id}` });
+    await this.hooks?.statusChanged(r, c);
   }
 
   /**

@@ -1,8 +1,9 @@
 import { decodeCursor, encodeCursor, invalidCursor, type Page } from '../lib/cursor.ts';
 import { DomainError, type FieldProblem, NotFoundError } from '../lib/errors.ts';
 import type { EventRow, NewEvent } from '../repositories/events.repository.ts';
+import { queueEventMatch } from './automations/triggers.ts';
 import { isEmail } from './contact-fields.ts';
-import type { ServiceContext } from './context.ts';
+import { inTransaction, type ServiceContext } from './context.ts';
 import { EVENT_NAME } from './segments/filter.ts';
 
 /** How an event names its contact: exactly one of these. */
@@ -91,7 +92,16 @@ export class EventsService {
       properties: t.p.properties,
       idempotencyKey: t.p.idempotencyKey,
     });
-    const inserted = await repo.insertMany(ordered.map(toRow));
+    // Events and the automations' matching job commit together (services/automations/triggers.ts).
+    const inserted = await inTransaction(this.ctx, async (r) => {
+      const rows = await r.events.insertMany(ordered.map(toRow));
+      await queueEventMatch(
+        r,
+        todo.map((t) => t.p.name),
+        rows.map((row) => String(row.id)),
+      );
+      return rows;
+    });
 
     const newByKey = new Map<string, (typeof inserted)[number]>();
     const newUnkeyed = inserted.filter((r) => r.idempotencyKey === null);

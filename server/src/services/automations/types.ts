@@ -1,3 +1,4 @@
+import type { Repos } from '../../repositories/index.ts';
 import type { FilterNode } from '../segments/filter.ts';
 
 /**
@@ -93,4 +94,73 @@ export interface RunStart {
   occurrenceKey: string;
   /** The trigger's facts: the event, the conversation, the tick; steps read and extend it (e.g. `coupon`). */
   context: Record<string, unknown>;
+}
+
+/**
+ * What a step did, as the engine records it:
+ * - `next`: done, go on (context additions merge into the run's context, e.g. `{coupon}`);
+ * - `wait`: go on at `until` (durable: wake_at plus a job at that time);
+ * - `pending`: the step's own job (a webhook) finishes it and resumes the run;
+ * - `stop`: end the run as stopped (stop_if_event matched); `fail`: end it as failed (a permanent error).
+ */
+export type StepOutcome =
+  | { kind: 'next'; detail?: unknown; context?: Record<string, unknown> }
+  | { kind: 'wait'; until: Date; detail?: unknown }
+  | { kind: 'pending'; detail?: unknown }
+  | { kind: 'stop'; detail?: unknown }
+  | { kind: 'fail'; error: string; detail?: unknown };
+
+/** A run as an action sees it. */
+export interface StepInput<A extends AutomationAction = AutomationAction> {
+  action: A;
+  run: {
+    id: number;
+    automationId: string;
+    contactId: string | null;
+    conversationId: string | null;
+    step: number;
+    context: Record<string, unknown>;
+    createdAt: Date;
+  };
+  /** The rule's trigger (stop_if_event's `sameOccurrence` reads its occurrence property). */
+  trigger: AutomationTrigger;
+  /** Repositories of the step's transaction: writes here commit with the step (jobs included). */
+  repos: Repos;
+  now: Date;
+}
+
+/**
+ * An action implementation. `run` may be called again for the same (run, step) after a crash or a retry, so it must be
+ * idempotent (the notification's idempotency key, a coupon's sourceRef). `describe` answers the dry run without side effects.
+ */
+export interface ActionHandler<A extends AutomationAction = AutomationAction> {
+  run(input: StepInput<A>): Promise<StepOutcome>;
+  describe?(input: Omit<StepInput<A>, 'repos'>): Promise<DryRunStep>;
+}
+
+/** One step of a dry run: what it would do. */
+export interface DryRunStep {
+  step: number;
+  type: AutomationAction['type'];
+  /** Human-readable summary in English (the UI shows the structured fields). */
+  summary: string;
+  /** Structured facts: rendered text, wait until, tags… */
+  detail?: Record<string, unknown>;
+}
+
+/** The coupons service as automations use it (issue_coupon). */
+export interface CouponIssuer {
+  issue(input: {
+    campaignId: string;
+    contactId: string;
+    source: 'automation';
+    /** `automation:<runId>:<step>`: the same step retried issues the same coupon, never a second one. */
+    sourceRef: string;
+    deliver?: boolean;
+  }): Promise<{ coupon: { id: string; code: string } & Record<string, unknown> }>;
+}
+
+/** The staff alerts as automations use them (notify_staff). */
+export interface StaffNotifier {
+  notify(input: { kind: string; text: string; roles?: string[] }): Promise<unknown>;
 }
