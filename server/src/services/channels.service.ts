@@ -28,6 +28,8 @@ export interface CreateChannelInput {
   mode?: ChannelMode;
   apiRoot?: string | null;
   settings?: Record<string, unknown>;
+  /** A staff bot (services/staff-bot.ts): serves the team, its updates never reach the inbox. */
+  staffBot?: boolean;
 }
 
 /** What `PATCH /channels/:id` accepts; `apiRoot: null` returns to TELEGRAM_API_ROOT. */
@@ -38,6 +40,8 @@ export interface UpdateChannelInput {
   apiRoot?: string | null;
   status?: ChannelStatus;
   settings?: Record<string, unknown>;
+  /** A staff bot (services/staff-bot.ts): serves the team, its updates never reach the inbox. */
+  staffBot?: boolean;
 }
 
 const TELEGRAM_CLOUD = 'https://api.telegram.org';
@@ -95,6 +99,7 @@ export class ChannelsService {
         webhookSecretSealed: this.ctx.secretBox.seal(randomBytes(32).toString('base64url')),
         externalId: String(bot.id),
         username: bot.username,
+        staffBot: input.staffBot ?? false,
       });
       await r.audit.record(actor, {
         action: 'channel.created',
@@ -159,6 +164,7 @@ export class ChannelsService {
     if (input.apiRoot !== undefined) patch.apiRoot = input.apiRoot;
     if (input.status !== undefined) patch.status = input.status;
     if (input.settings !== undefined) patch.settings = input.settings;
+    if (input.staffBot !== undefined) patch.staffBot = input.staffBot;
 
     const row = await inTransaction(this.ctx, async (r) => {
       const before = await r.channels.getForUpdate(id);
@@ -279,8 +285,12 @@ function emailUpdate(input: UpdateChannelInput): UpdateEmailChannelInput {
   return { name: input.name, status: input.status, settings: input.settings };
 }
 
-function refuseTelegramOnly(input: Pick<UpdateChannelInput, 'token' | 'mode' | 'apiRoot'>): void {
-  const telegramOnly = (['token', 'mode', 'apiRoot'] as const).filter((k) => input[k] !== undefined);
+function refuseTelegramOnly(
+  input: Pick<UpdateChannelInput, 'token' | 'mode' | 'apiRoot' | 'staffBot'>,
+): void {
+  const telegramOnly = (['token', 'mode', 'apiRoot', 'staffBot'] as const).filter(
+    (k) => input[k] !== undefined,
+  );
   if (telegramOnly.length > 0)
     throw new ValidationError('Email channels have no token, mode or apiRoot', [
       ...telegramOnly.map((k) => ({ path: `/${k}`, message: 'applies to Telegram channels only' })),

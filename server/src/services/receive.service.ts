@@ -51,6 +51,12 @@ export interface IncomingCommand {
 export type CommandHook = (r: Repos, command: IncomingCommand) => Promise<boolean>;
 
 /**
+ * Takes the updates of staff-bot channels (services/staff-bot.ts): returns true when the channel is a staff bot and the
+ * event was handed over (queued), so nothing of it reaches contacts or the inbox.
+ */
+export type StaffBotRoute = (r: Repos, channelId: string, event: IncomingEvent) => Promise<boolean>;
+
+/**
  * The channel-neutral step from a mapped event to our records: finds or creates the contact and its identity,
  * refreshes the profile, applies /start (source, re-subscribe) and blocked/unblocked, records messages in
  * conversations (conversation-recorder.ts), follows chat migrations, and records and routes button taps.
@@ -59,6 +65,7 @@ export type CommandHook = (r: Repos, command: IncomingCommand) => Promise<boolea
  */
 export class ReceiveService {
   private readonly commandHooks: CommandHook[] = [];
+  private staffBot: StaffBotRoute | null = null;
 
   constructor(
     private readonly callbacks: CallbackRouter,
@@ -70,7 +77,15 @@ export class ReceiveService {
     this.commandHooks.push(hook);
   }
 
+  /** Registers where staff-bot channels' updates go (services/staff-bot.ts); see StaffBotRoute. */
+  onStaffBot(route: StaffBotRoute): void {
+    this.staffBot = route;
+  }
+
   async apply(r: Repos, channelId: string, event: IncomingEvent): Promise<ReceiveResult | null> {
+    // STAFF BOT: a bot marked `staffBot` talks to the team (linking, coupon checks, /login), not to customers. Its
+    // updates go to the staff bot and create no contact, conversation or message. One primary-key read per update.
+    if (this.staffBot && (await this.staffBot(r, channelId, event))) return null;
     switch (event.type) {
       case 'message':
       case 'message_edited': {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { ChannelView } from '../../services/channels.service.ts';
 import { actor } from '../auth.ts';
 import { presentChannel, presentChannelHealth } from '../presenters.ts';
 import { errorResponses, IdParams, Nullable, PageOf, PageQuery, Uuid } from '../schemas.ts';
@@ -27,6 +28,12 @@ const Settings = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
     'PATCH merges: {smtp: {password}} rotates a password and keeps the rest.',
 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
+const StaffBot = Type.Boolean({
+  description:
+    'Telegram only: the bot serves the team (coupon checks, /login, alerts); its updates never reach the inbox',
+});
+/** The channel as presented, plus the staff-bot flag (issue 8). */
+const withStaffBot = (c: ChannelView) => ({ ...presentChannel(c), staffBot: c.staffBot });
 
 const ChannelBody = Type.Object({
   id: Type.String(),
@@ -36,6 +43,9 @@ const ChannelBody = Type.Object({
   mode: Nullable(Type.String()),
   apiRoot: Nullable(Type.String()),
   settings: Type.Record(Type.String(), Type.Unknown()),
+  staffBot: Type.Boolean({
+    description: 'a staff bot talks to the team (docs/staff-bot.md), never to customers',
+  }),
   bot: Type.Object({ id: Nullable(Type.String()), username: Nullable(Type.String()) }),
   tokenHint: Nullable(
     Type.String({ description: 'bot id and the last 4 characters; the token is never returned' }),
@@ -139,7 +149,7 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
       const { rows, total } = await channels.list({ limit: limit + 1, after: req.query.cursor });
       const page = rows.slice(0, limit);
       return {
-        data: page.map(presentChannel),
+        data: page.map(withStaffBot),
         nextCursor: rows.length > limit ? page.at(-1)!.id : null,
         total,
       };
@@ -168,6 +178,7 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
             mode: Type.Optional(Mode),
             apiRoot: Type.Optional(Nullable(ApiRoot)),
             settings: Type.Optional(Settings),
+            staffBot: Type.Optional(StaffBot),
           },
           { additionalProperties: false },
         ),
@@ -175,7 +186,7 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
       },
     },
     async (req, reply) =>
-      reply.status(201).send(presentChannel(await channels.create(actor(req), req.body as never))),
+      reply.status(201).send(withStaffBot(await channels.create(actor(req), req.body as never))),
   );
 
   app.get(
@@ -189,7 +200,7 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
         response: { 200: ChannelBody, ...errorResponses },
       },
     },
-    async (req) => presentChannel(await channels.get(req.params.id)),
+    async (req) => withStaffBot(await channels.get(req.params.id)),
   );
 
   app.get(
@@ -226,13 +237,14 @@ export async function channelRoutes(app: Http, { services }: HttpDeps) {
             apiRoot: Type.Optional(Nullable(ApiRoot)),
             status: Type.Optional(Status),
             settings: Type.Optional(Settings),
+            staffBot: Type.Optional(StaffBot),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: ChannelBody, ...channelErrors },
       },
     },
-    async (req) => presentChannel(await channels.update(actor(req), req.params.id, req.body as never)),
+    async (req) => withStaffBot(await channels.update(actor(req), req.params.id, req.body as never)),
   );
 
   app.delete(
