@@ -28,6 +28,8 @@ export interface NotificationInsert {
   idempotencyKey: string | null;
   sendAt: Date | null;
   digestId?: string | null;
+  /** When the drain may take it; absent or null: not until something sets it (a digest's flush). */
+  nextAttemptAt?: Date | null;
   createdAt: Date;
 }
 
@@ -41,6 +43,8 @@ export interface NotificationChange {
   sendingAt?: Date | null;
   sentAt?: Date | null;
   digestId?: string | null;
+  nextAttemptAt?: Date | null;
+  attempts?: number;
 }
 
 export interface NotificationListFilter {
@@ -175,52 +179,12 @@ export class NotificationsRepository {
   }
 
   /**
-   * The delivery job's reads in one round trip: the notification locked (FOR UPDATE OF n only: the joined rows are read,
-   * not locked), its type, the type's two templates, the contact, the contact's preferences and the settings. Undefined when the notification is
-   * gone. The joined rows come back as jsonb so their columns cannot collide with the notification's.
+   * One notification's delivery reads in one round trip, the row locked (FOR UPDATE OF n only: the joined rows are read,
+   * not locked). Undefined when the notification is gone. The drain reads many the same way (notification-drain.repository.ts).
    */
   async forDelivery(id: string): Promise<DeliveryRead | undefined> {
-    const row = await this.db
-      .selectFrom('notifications as n')
-      .innerJoin('contacts as c', 'c.id', 'n.contactId')
-      .leftJoin('notificationTypes as t', 't.id', 'n.typeId')
-      .leftJoin('contactPreferences as p', 'p.contactId', 'n.contactId')
-      .leftJoin('templates as tt', 'tt.id', 't.telegramTemplateId')
-      .leftJoin('templates as et', 'et.id', 't.emailTemplateId')
-      .selectAll('n')
-      .select([
-        sql<Record<string, unknown>>`to_jsonb(c)`.as('deliveryContact'),
-        sql<Record<string, unknown> | null>`to_jsonb(t)`.as('deliveryType'),
-        sql<Record<string, unknown> | null>`to_jsonb(p)`.as('deliveryPreferences'),
-        sql<Record<string, unknown> | null>`to_jsonb(tt)`.as('deliveryTelegramTemplate'),
-        sql<Record<string, unknown> | null>`to_jsonb(et)`.as('deliveryEmailTemplate'),
-        sql<Record<string, unknown> | null>`(select jsonb_object_agg(s.key, s.value) from settings s)`.as(
-          'deliverySettings',
-        ),
-      ])
-      .where('n.id', '=', id)
-      .forUpdate('n')
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const {
-      deliveryContact,
-      deliveryType,
-      deliveryPreferences,
-      deliveryTelegramTemplate,
-      deliveryEmailTemplate,
-      deliverySettings,
-      ...n
-    } = row;
-    const telegram = fromJsonRow<TemplateRow>(deliveryTelegramTemplate);
-    const email = fromJsonRow<TemplateRow>(deliveryEmailTemplate);
-    return {
-      n,
-      type: fromJsonRow<NotificationType>(deliveryType),
-      contact: fromJsonRow<Contact>(deliveryContact)!,
-      preferences: fromJsonRow<ContactPreferences>(deliveryPreferences),
-      templates: { ...(telegram ? { telegram } : {}), ...(email ? { email } : {}) },
-      settings: new Map(Object.entries(deliverySettings ?? {})),
-    };
+    const row = await deliveryReads(this.db).where('n.id', '=', id).forUpdate('n').executeTakeFirst();
+    return row ? toDeliveryRead(row) : undefined;
   }
 
   /**
@@ -420,4 +384,61 @@ export class NotificationsRepository {
       .executeTakeFirst();
     return r?.id;
   }
+}
+
+/**
+ * The notification with everything its delivery decides on: its type, the type's two templates, the contact, the contact's
+ * preferences and the settings. The joined rows come back as jsonb so their columns cannot collide with the notification's;
+ * the settings subquery is uncorrelated, so it runs once per statement, not once per row.
+ */
+export function deliveryReads(db: DbOrTx) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('contacts as c', 'c.id', 'n.contactId')
+    .leftJoin('notificationTypes as t', 't.id', 'n.typeId')
+    .leftJoin('contactPreferences as p', 'p.contactId', 'n.contactId')
+    .leftJoin('templates as tt', 'tt.id', 't.telegramTemplateId')
+    .leftJoin('templates as et', 'et.id', 't.emailTemplateId')
+    .selectAll('n')
+    .select([
+      sql<Record<string, unknown>>`to_jsonb(c)`.as('deliveryContact'),
+      sql<Record<string, unknown> | null>`to_jsonb(t)`.as('deliveryType'),
+      sql<Record<string, unknown> | null>`to_jsonb(p)`.as('deliveryPreferences'),
+      sql<Record<string, unknown> | null>`to_jsonb(tt)`.as('deliveryTelegramTemplate'),
+      sql<Record<string, unknown> | null>`to_jsonb(et)`.as('deliveryEmailTemplate'),
+      sql<Record<string, unknown> | null>`(select jsonb_object_agg(s.key, s.value) from settings s)`.as(
+        'deliverySettings',
+      ),
+    ]);
+}
+
+type DeliveryRow = Notification & {
+  deliveryContact: Record<string, unknown>;
+  deliveryType: Record<string, unknown> | null;
+  deliveryPreferences: Record<string, unknown> | null;
+  deliveryTelegramTemplate: Record<string, unknown> | null;
+  deliveryEmailTemplate: Record<string, unknown> | null;
+  deliverySettings: Record<string, unknown> | null;
+};
+
+export function toDeliveryRead(row: DeliveryRow): DeliveryRead {
+  const {
+    deliveryContact,
+    deliveryType,
+    deliveryPreferences,
+    deliveryTelegramTemplate,
+    deliveryEmailTemplate,
+    deliverySettings,
+    ...n
+  } = row;
+  const telegram = fromJsonRow<TemplateRow>(deliveryTelegramTemplate);
+  const email = fromJsonRow<TemplateRow>(deliveryEmailTemplate);
+  return {
+    n,
+    type: fromJsonRow<NotificationType>(deliveryType),
+    contact: fromJsonRow<Contact>(deliveryContact)!,
+    preferences: fromJsonRow<ContactPreferences>(deliveryPreferences),
+    templates: { ...(telegram ? { telegram } : {}), ...(email ? { email } : {}) },
+    settings: new Map(Object.entries(deliverySettings ?? {})),
+  };
 }

@@ -8,12 +8,14 @@ import type {
   NotificationType,
   TemplateRow,
 } from '../db/schema.ts';
+import type { Repos } from '../repositories/index.ts';
+import type { DeliveryOutcome } from '../repositories/notification-drain.repository.ts';
+import type { DeliveryRead } from '../repositories/notifications.repository.ts';
 import type { QuietHours } from './broadcast-timing.ts';
-import { inTransaction, type ServiceContext } from './context.ts';
+import type { ServiceContext } from './context.ts';
 import type { EmailSenders } from './email-senders.ts';
 import { emailMessage, telegramMessage } from './notification-message.ts';
 import { decideChannels, quietUntil } from './notification-preferences.ts';
-import { DELIVERY_MAX_ATTEMPTS } from './notification-trigger.ts';
 import type { TelegramAdapters } from './outbound.adapters.ts';
 import { preferenceLinks } from './preference-links.ts';
 import { SETTINGS } from './settings.service.ts';
@@ -22,41 +24,55 @@ import { TemplateError } from './templates/types.ts';
 import type { TemplatesService } from './templates.service.ts';
 
 /**
- * The `notifications.deliver` job: one notification, start to end.
+ * One notification's delivery, in two halves the drain (notification-drain.ts) runs for many at once.
  *
- * 1. Decide (one transaction, the row locked): preferences and rules as they are now, quiet hours (marketing waits for
- *    the morning: `delayed`, the job re-queued), throttling; then `sending` is committed BEFORE any request.
- * 2. Send through the channels in order. A permanent failure (blocked bot, 5xx address, no identity, no template) falls
- *    back to the next channel, logged as `fallback`; a transient one (network, 4xx, 429) puts the notification back to
- *    `queued` and throws, so graphile-worker retries with backoff; on the last attempt it fails instead.
- * A job that finds `sending` was interrupted mid-request: the message may have gone out, so it is failed as
- * `interrupted` and never sent again (the window of doubt, as for inbox messages).
+ * 1. `decide`, inside the drain's transaction with the row locked: preferences and rules as they are now, quiet hours
+ *    (marketing waits for the morning: `delayed` until then), throttling. What is to be sent becomes `sending` in that
+ *    transaction, so it is committed BEFORE any request.
+ * 2. `send`: through the channels in order. A permanent failure (blocked bot, 5xx address, no identity, no template) falls
+ *    back to the next channel, logged as `fallback`; a transient one (network, 4xx, 429) is a retry after a backoff, and on
+ *    the last attempt a failure. It never throws: it returns the outcome, which the drain records many at a time.
+ * A row found `sending` was interrupted mid-request: the message may have gone out, so it is failed as `interrupted` and
+ * never sent again (the window of doubt, as for inbox messages).
  */
+
+/** Delivery attempts per notification: transient failures retry with exponential backoff (e^n s: ~30 min in all). */
+export const DELIVERY_MAX_ATTEMPTS = 8;
+
+/** The wait before the next attempt after `attempts` transient failures (graphile-worker's curve: e^n seconds). */
+export function retryDelayMs(attempts: number): number {
+  return Math.round(Math.exp(Math.min(attempts, 10)) * 1000);
+}
 
 /** Attachment kinds a Telegram message can carry (as broadcasts send them). */
 const SENDABLE = new Set(['photo', 'document', 'video', 'audio', 'voice']);
 
-const DONE: ReadonlySet<NotificationStatus> = new Set(['sent', 'skipped', 'failed', 'digested']);
+export const DONE: ReadonlySet<NotificationStatus> = new Set(['sent', 'skipped', 'failed', 'digested']);
 
-/** What phase 1 hands to phase 2. */
-interface Plan {
+/** What `decide` hands to `send`. */
+export interface Plan {
   n: Notification;
   type: NotificationType;
   contact: Contact;
   channels: NotificationChannelKind[];
   /** The type's templates per channel kind, read with the row. */
   templates: Partial<Record<NotificationChannelKind, TemplateRow>>;
-  /** The workspace as the templates see it, from the settings phase 1 read (read once per job). */
+  /** The workspace as the templates see it, from the settings read with the row. */
   workspace: RenderWorkspace;
+  /** No retry follows a transient failure of this attempt. */
+  lastAttempt: boolean;
+  /** Already `sending` (throttled types are marked one by one, so later rows of the batch count them). */
+  marked: boolean;
 }
 
 type ChannelOutcome =
   | { ok: true; channelId: string | null; externalId: string }
   | { ok: false; reason: string };
 
-/** A transient failure: retried by the job runner (the notification goes back to `queued`). */
-function isTransient(err: unknown): boolean {
-  return !(err instanceof ChannelRejectedError) && !(err instanceof TemplateError);
+/** What `send` returns: the outcome to record, and for a retry the error that caused it. */
+export interface Sent {
+  outcome: DeliveryOutcome;
+  error?: unknown;
 }
 
 function message(err: unknown): string {
@@ -71,27 +87,109 @@ export class NotificationDelivery {
     private readonly emailSenders: EmailSenders,
   ) {}
 
-  async deliver(notificationId: string, opts: { lastAttempt?: boolean } = {}): Promise<void> {
-    const plan = await this.decide(notificationId);
-    if (!plan) return;
+  /**
+   * The rules for one locked row, in the caller's transaction; a plan when it is to be sent now (the caller marks plans
+   * `sending` before committing, unless `marked`), null when it ended here or waits.
+   */
+  async decide(
+    r: Repos,
+    read: DeliveryRead,
+    now: Date,
+    opts: { lastAttempt?: boolean } = {},
+  ): Promise<Plan | null> {
+    const { n, type, contact, settings } = read;
+    const id = n.id;
+    if (DONE.has(n.status)) return null;
+    const end = async (status: NotificationStatus, detail: Record<string, unknown>, reason: string) => {
+      await r.notifications.updateAndLog(id, { status, reason, nextAttemptAt: null }, now, {
+        event: status,
+        detail,
+        channel: null,
+      });
+      return null;
+    };
+    if (n.status === 'sending')
+      return end(
+        'failed',
+        { reason: 'interrupted' },
+        'interrupted while sending; it may have reached the contact, so it was not sent again',
+      );
+    if (!type) return end('failed', { reason: 'type_deleted' }, 'the notification type was deleted');
+    if (!type.enabled) return end('skipped', { rule: 'type_disabled' }, 'skipped: the type is disabled');
+    const decision = decideChannels({
+      type,
+      subscribed: contact.subscribed,
+      preferences: read.preferences ?? null,
+      requested: n.channels,
+    });
+    if (!decision.allowed)
+      return end('skipped', { rule: decision.rule }, `skipped: ${decision.rule.replaceAll('_', ' ')}`);
+    // Only marketing waits for quiet hours.
+    const hold =
+      type.category === 'marketing' && !type.critical
+        ? quietUntil(type, now, contact.timezone || defaultTimezone(settings), quietHours(settings))
+        : null;
+    if (hold) {
+      await r.notifications.updateAndLog(
+        id,
+        { status: 'delayed', reason: 'quiet hours', nextAttemptAt: hold },
+        now,
+        { event: 'delayed', detail: { rule: 'quiet_hours', until: hold.toISOString() }, channel: null },
+      );
+      await r.jobs.add('notifications.drain', {}, drainAt(hold));
+      return null;
+    }
+    let marked = false;
+    if (type.throttleLimit && type.throttlePeriodSeconds) {
+      await r.notifications.lockContactType(contact.id, type.id);
+      const since = new Date(now.getTime() - type.throttlePeriodSeconds * 1000);
+      const sent = await r.notifications.countSentSince(contact.id, type.id, since, id);
+      if (sent >= type.throttleLimit)
+        return end(
+          'skipped',
+          { rule: 'throttled', limit: type.throttleLimit, periodSeconds: type.throttlePeriodSeconds },
+          `skipped: throttled (at most ${type.throttleLimit} per ${type.throttlePeriodSeconds} s)`,
+        );
+      // Marked now, so a later row of the same contact and type in this transaction counts this one.
+      await r.notificationDrain.markSending([id], now);
+      marked = true;
+    }
+    for (const { channel, rule } of decision.excluded)
+      await r.notifications.log(id, 'skipped', now, { rule, channelOnly: true }, channel);
+    // Channels that failed for good are logged only before a retry (reason set): a first attempt skips the read.
+    const failed = new Set(n.reason === null ? [] : await r.notifications.failedChannels(id));
+    return {
+      n,
+      type,
+      contact,
+      channels: decision.channels.filter((c) => !failed.has(c)),
+      templates: read.templates,
+      workspace: this.templates.workspace(settings),
+      lastAttempt: opts.lastAttempt ?? n.attempts + 1 >= DELIVERY_MAX_ATTEMPTS,
+      marked,
+    };
+  }
+
+  /** Sends one planned notification through its channels in order; the outcome to record (never throws). */
+  async send(plan: Plan): Promise<Sent> {
     const { n } = plan;
     let current: NotificationChannelKind | null = null;
-    // Set once a channel accepted the message: from then on nothing may put it back in the queue (it would go twice).
-    let delivered = false;
     try {
       const reasons: string[] = [];
       for (const [i, channel] of plan.channels.entries()) {
         current = channel;
-        const outcome = await this.tryChannel(channel, plan, opts);
-        if (outcome.ok) {
-          delivered = true;
-          await this.finish(n.id, 'sent', {
-            channel,
-            channelId: outcome.channelId,
-            externalId: outcome.externalId,
-          });
-          return;
-        }
+        const outcome = await this.tryChannel(channel, plan);
+        if (outcome.ok)
+          return {
+            outcome: {
+              id: n.id,
+              status: 'sent',
+              channel,
+              channelId: outcome.channelId,
+              externalId: outcome.externalId,
+              at: this.ctx.clock.now(),
+            },
+          };
         reasons.push(`${channel}: ${outcome.reason}`);
         const next = plan.channels[i + 1];
         // `permanent` marks the channel as done for this notification: a retry later does not try it again.
@@ -103,110 +201,54 @@ export class NotificationDelivery {
           channel,
         );
       }
-      await this.finish(n.id, 'failed', {
-        reason: reasons.length ? reasons.join('; ') : 'every allowed channel failed before',
-      });
+      return {
+        outcome: {
+          id: n.id,
+          status: 'failed',
+          channel: null,
+          reason: reasons.length ? reasons.join('; ') : 'every allowed channel failed before',
+          at: this.ctx.clock.now(),
+        },
+      };
     } catch (err) {
-      // Recording the success failed: the row stays `sending`, so the retry fails it as interrupted, never resends.
-      if (delivered || !isTransient(err)) throw err;
+      // Transient (permanent ones are fallbacks above): a retry after the backoff, or on the last attempt a failure.
+      const at = this.ctx.clock.now();
       const reason = message(err);
-      if (opts.lastAttempt) {
-        await this.finish(n.id, 'failed', { channel: current, reason: `gave up after retries: ${reason}` });
-        return;
-      }
-      await inTransaction(this.ctx, async (r) => {
-        const at = this.ctx.clock.now();
-        await r.notifications.update(n.id, { status: 'queued', reason: `retrying: ${reason}` }, at);
-        await r.notifications.log(n.id, 'retry', at, { reason }, current);
-      });
-      throw err;
+      if (plan.lastAttempt)
+        return {
+          outcome: {
+            id: n.id,
+            status: 'failed',
+            channel: current,
+            reason: `gave up after retries: ${reason}`,
+            at,
+          },
+          error: err,
+        };
+      const attempts = n.attempts + 1;
+      return {
+        outcome: {
+          id: n.id,
+          status: 'queued',
+          channel: current,
+          reason,
+          attempts,
+          nextAttemptAt: new Date(at.getTime() + retryDelayMs(attempts)),
+          at,
+        },
+        error: err,
+      };
     }
   }
 
-  /** Phase 1: the rules, in one transaction with the row locked; null when there is nothing to send now. */
-  private decide(id: string): Promise<Plan | null> {
-    return inTransaction(this.ctx, async (r) => {
-      const now = this.ctx.clock.now();
-      // One statement: the row locked, with its type and templates, contact, preferences and settings (read as the job runs).
-      const read = await r.notifications.forDelivery(id);
-      if (!read || DONE.has(read.n.status)) return null;
-      const { n, type, contact, settings } = read;
-      const end = async (status: NotificationStatus, detail: Record<string, unknown>, reason: string) => {
-        await r.notifications.update(id, { status, reason }, now);
-        await r.notifications.log(id, status, now, detail);
-        return null;
-      };
-      if (n.status === 'sending')
-        return end(
-          'failed',
-          { reason: 'interrupted' },
-          'interrupted while sending; it may have reached the contact, so it was not sent again',
-        );
-      if (!type) return end('failed', { reason: 'type_deleted' }, 'the notification type was deleted');
-      if (!type.enabled) return end('skipped', { rule: 'type_disabled' }, 'skipped: the type is disabled');
-      const prefs = read.preferences;
-      const decision = decideChannels({
-        type,
-        subscribed: contact.subscribed,
-        preferences: prefs ?? null,
-        requested: n.channels,
-      });
-      if (!decision.allowed)
-        return end('skipped', { rule: decision.rule }, `skipped: ${decision.rule.replaceAll('_', ' ')}`);
-      // Only marketing waits for quiet hours.
-      const hold =
-        type.category === 'marketing' && !type.critical
-          ? quietUntil(type, now, contact.timezone || defaultTimezone(settings), quietHours(settings))
-          : null;
-      if (hold) {
-        await r.notifications.update(id, { status: 'delayed', reason: 'quiet hours' }, now);
-        await r.notifications.log(id, 'delayed', now, { rule: 'quiet_hours', until: hold.toISOString() });
-        await r.jobs.add(
-          'notifications.deliver',
-          { notificationId: id },
-          { runAt: hold, maxAttempts: DELIVERY_MAX_ATTEMPTS },
-        );
-        return null;
-      }
-      if (type.throttleLimit && type.throttlePeriodSeconds) {
-        await r.notifications.lockContactType(contact.id, type.id);
-        const since = new Date(now.getTime() - type.throttlePeriodSeconds * 1000);
-        const sent = await r.notifications.countSentSince(contact.id, type.id, since, id);
-        if (sent >= type.throttleLimit)
-          return end(
-            'skipped',
-            { rule: 'throttled', limit: type.throttleLimit, periodSeconds: type.throttlePeriodSeconds },
-            `skipped: throttled (at most ${type.throttleLimit} per ${type.throttlePeriodSeconds} s)`,
-          );
-      }
-      for (const { channel, rule } of decision.excluded)
-        await r.notifications.log(id, 'skipped', now, { rule, channelOnly: true }, channel);
-      // Channels that failed for good are logged only before a retry (reason set): a first attempt skips the read.
-      const failed = new Set(n.reason === null ? [] : await r.notifications.failedChannels(id));
-      await r.notifications.update(id, { status: 'sending', sendingAt: now, reason: null }, now);
-      return {
-        n,
-        type,
-        contact,
-        channels: decision.channels.filter((c) => !failed.has(c)),
-        templates: read.templates,
-        workspace: this.templates.workspace(settings),
-      };
-    });
-  }
-
-  private async tryChannel(
-    channel: NotificationChannelKind,
-    plan: Plan,
-    opts: { lastAttempt?: boolean },
-  ): Promise<ChannelOutcome> {
+  private async tryChannel(channel: NotificationChannelKind, plan: Plan): Promise<ChannelOutcome> {
     const template = plan.templates[channel];
     if (!template) return { ok: false, reason: `the type has no ${channel} template` };
     const items = await this.itemsOf(plan.n);
     try {
       return channel === 'telegram'
         ? await this.sendTelegram(plan, template, items)
-        : await this.sendEmail(plan, template, items, opts);
+        : await this.sendEmail(plan, template, items);
     } catch (err) {
       if (err instanceof TemplateError) return { ok: false, reason: `template ${err.path}: ${err.message}` };
       if (err instanceof ChannelRejectedError) return { ok: false, reason: err.message };
@@ -260,7 +302,6 @@ export class NotificationDelivery {
     plan: Plan,
     template: TemplateRow,
     items: Array<Record<string, unknown>>,
-    opts: { lastAttempt?: boolean },
   ): Promise<ChannelOutcome> {
     const to = plan.contact.email?.trim().toLowerCase();
     if (!to) return { ok: false, reason: 'the contact has no email address' };
@@ -287,7 +328,7 @@ export class NotificationDelivery {
         text: mail.text,
         headers: mail.headers,
       },
-      { lastAttempt: opts.lastAttempt },
+      { lastAttempt: plan.lastAttempt },
     );
     return { ok: true, channelId: sender.channelId, externalId: result.messageId };
   }
@@ -317,42 +358,6 @@ export class NotificationDelivery {
     }
     return this.emailSenders.default();
   }
-
-  /** A final state with its log entry. */
-  private async finish(
-    id: string,
-    status: 'sent' | 'failed',
-    fields: {
-      channel?: NotificationChannelKind | null;
-      channelId?: string | null;
-      externalId?: string;
-      reason?: string;
-    },
-  ): Promise<void> {
-    // One statement, so no transaction around it: the update and its log entry commit together or not at all.
-    const at = this.ctx.clock.now();
-    const detail =
-      status === 'sent'
-        ? { channelId: fields.channelId ?? null, externalId: fields.externalId }
-        : { reason: fields.reason };
-    await this.ctx.repos.notifications.updateAndLog(
-      id,
-      {
-        status,
-        ...(status === 'sent'
-          ? {
-              channel: fields.channel,
-              channelId: fields.channelId,
-              externalId: fields.externalId,
-              sentAt: at,
-              reason: null,
-            }
-          : { reason: fields.reason ?? null }),
-      },
-      at,
-      { event: status, detail, channel: fields.channel ?? null },
-    );
-  }
 }
 
 /** The workspace's default timezone (setting `default_timezone`). */
@@ -367,3 +372,19 @@ function quietHours(settings: Map<string, unknown>): QuietHours | null {
   const value = stored === undefined ? SETTINGS.notification_quiet_hours!.default : stored;
   return (value as QuietHours | null) ?? null;
 }
+
+/**
+ * The drain job's options for a wake-up at `at`: one job per second of wake-up time (the job key), so a thousand contacts
+ * waiting for the same morning wake one drain, not a thousand.
+ */
+export function drainAt(at: Date) {
+  const second = new Date(Math.ceil(at.getTime() / 1000) * 1000);
+  return {
+    runAt: second,
+    jobKey: `notifications.drain@${second.toISOString()}`,
+    maxAttempts: DRAIN_MAX_ATTEMPTS,
+  };
+}
+
+/** A drain job that fails (the database gone) is retried; the rows it did not finish wait for the next one. */
+export const DRAIN_MAX_ATTEMPTS = 10;

@@ -9,11 +9,12 @@ import { DomainError, type FieldProblem, ValidationError } from '../lib/errors.t
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
+import { DELIVERY_MAX_ATTEMPTS, DRAIN_MAX_ATTEMPTS, drainAt } from './notification-delivery.ts';
 import { notificationTypeCache } from './notification-type-cache.ts';
 
 /**
- * The trigger API: validates a call, resolves its recipient, and queues one notification with its delivery job in one
- * transaction. An idempotency key is claimed first in that transaction, so of concurrent identical calls exactly one
+ * The trigger API: validates a call, resolves its recipient, and queues one notification in one transaction, waking the
+ * delivery drain (notification-drain.ts) in the same transaction. An idempotency key is claimed first in that transaction, so of concurrent identical calls exactly one
  * writes anything; the others answer with its notification.
  */
 
@@ -42,9 +43,9 @@ export type BatchItemResult =
 export const MAX_DATA_BYTES = 32 * 1024;
 /** How far ahead `sendAt` may be. */
 const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
-/** Delivery attempts per notification: transient failures retry with graphile-worker's exponential backoff (~30 min in all). */
-export const DELIVERY_MAX_ATTEMPTS = 8;
 export const BATCH_MAX = 1000;
+/** The job key of the drain a trigger wakes now. */
+export const DRAIN_JOB_KEY = 'notifications.drain';
 /** Batch items are independent transactions; this many run at once. */
 const BATCH_CONCURRENCY = 8;
 
@@ -209,6 +210,8 @@ export class NotificationTrigger {
           idempotencyKey: c.idempotencyKey,
           sendAt: c.sendAt,
           digestId: digest?.id ?? null,
+          // A digest's event waits for the flush, which gives the carrier its time.
+          nextAttemptAt: digest ? null : (c.sendAt ?? now),
           createdAt: now,
         },
         {
@@ -217,12 +220,13 @@ export class NotificationTrigger {
           ...(digest ? { digestId: digest.id, flushAt: digest.flushAt.toISOString() } : {}),
         },
       );
-      // A digest's events go out with its flush; everything else has its own delivery job.
+      // A digest's events go out with its flush; anything else wakes the drain (one job key, so calls coalesce into the
+      // pending drain job), or for `sendAt` a drain at that second.
       if (!digest)
         await r.jobs.add(
-          'notifications.deliver',
-          { notificationId: id },
-          { runAt: c.sendAt ?? undefined, maxAttempts: DELIVERY_MAX_ATTEMPTS },
+          'notifications.drain',
+          {},
+          c.sendAt ? drainAt(c.sendAt) : { jobKey: DRAIN_JOB_KEY, maxAttempts: DRAIN_MAX_ATTEMPTS },
         );
       return { notification, duplicate: false };
     }).catch((err: unknown) => {

@@ -4,10 +4,11 @@ import { NotFoundError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import type { EmailSenders } from './email-senders.ts';
-import { NotificationDelivery } from './notification-delivery.ts';
+import { DRAIN_MAX_ATTEMPTS, NotificationDelivery } from './notification-delivery.ts';
+import { NotificationDrain } from './notification-drain.ts';
 import {
   type BatchItemResult,
-  DELIVERY_MAX_ATTEMPTS,
+  DRAIN_JOB_KEY,
   NotificationTrigger,
   type TriggerInput,
   type TriggerResult,
@@ -20,7 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Transactional and marketing notifications: the trigger API, delivery with preferences and fallback, digests. */
 export class NotificationsService {
   private readonly triggers: NotificationTrigger;
-  private readonly delivery: NotificationDelivery;
+  private readonly drainer: NotificationDrain;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -29,7 +30,10 @@ export class NotificationsService {
     emailSenders: EmailSenders,
   ) {
     this.triggers = new NotificationTrigger(ctx);
-    this.delivery = new NotificationDelivery(ctx, templates, telegramAdapters, emailSenders);
+    this.drainer = new NotificationDrain(
+      ctx,
+      new NotificationDelivery(ctx, templates, telegramAdapters, emailSenders),
+    );
   }
 
   /** `POST /notifications`: queues one (or returns the first one for a repeated idempotency key). */
@@ -90,14 +94,22 @@ export class NotificationsService {
     return this.ctx.repos.notifications.pruneKeys(this.ctx.clock.now());
   }
 
-  /** The `notifications.deliver` job. */
+  /** The `notifications.drain` job: every due notification, in batches, until none is left. */
+  drain(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.drainer.run(opts);
+  }
+
+  /**
+   * One notification now, whatever its time: a `notifications.deliver` job queued before the drain existed. A transient
+   * failure is recorded as a retry (the drain takes it up after the backoff) and thrown.
+   */
   deliver(notificationId: string, opts: { lastAttempt?: boolean } = {}): Promise<void> {
-    return this.delivery.deliver(notificationId, opts);
+    return this.drainer.deliverOne(notificationId, opts);
   }
 
   /**
    * The `notifications.digest_flush` job: closes the digest (once: the status guard makes a second run a no-op) and
-   * hands its first event the whole list to deliver; the other events are marked `digested` into it.
+   * hands its first event the whole list to deliver (its time set, the drain woken); the other events are marked `digested` into it.
    */
   async flushDigest(digestId: string): Promise<void> {
     await inTransaction(this.ctx, async (r) => {
@@ -108,15 +120,12 @@ export class NotificationsService {
       const carrier = members[0];
       if (!carrier) return;
       await r.notificationDigests.setCarrier(digestId, carrier.id);
+      await r.notifications.update(carrier.id, { nextAttemptAt: at }, at);
       for (const m of members.slice(1)) {
         await r.notifications.update(m.id, { status: 'digested', reason: `merged into ${carrier.id}` }, at);
         await r.notifications.log(m.id, 'digested', at, { carrierId: carrier.id });
       }
-      await r.jobs.add(
-        'notifications.deliver',
-        { notificationId: carrier.id },
-        { maxAttempts: DELIVERY_MAX_ATTEMPTS },
-      );
+      await r.jobs.add('notifications.drain', {}, { jobKey: DRAIN_JOB_KEY, maxAttempts: DRAIN_MAX_ATTEMPTS });
     });
   }
 }

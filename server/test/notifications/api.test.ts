@@ -107,7 +107,7 @@ describe('POST /api/v1/notifications/batch', () => {
 describe('/api/v1/notification-types', () => {
   it('lists the built-ins, creates, changes and deletes a custom type', async () => {
     const all = await w.call('GET', '/api/v1/notification-types');
-    expect(all.json().data.filter((t: Json) => t.builtIn)).toHaveLength(8);
+    expect(all.json().data.filter((t: Json) => t.builtIn)).toHaveLength(11);
 
     const created = await w.call('POST', '/api/v1/notification-types', {
       key: 'security_code',

@@ -14,7 +14,10 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.stop());
 
+// The eight of the notification API (migration 0020) and the three the built-in automation rules send (0024).
 const BUILT_INS = [
+  'birthday_greeting',
+  'cart_reminder',
   'course_completed',
   'new_lesson',
   'payment_failed',
@@ -23,6 +26,7 @@ const BUILT_INS = [
   'support_response',
   'system_maintenance',
   'welcome',
+  'winback',
 ];
 
 describe('built-in notification types', () => {
@@ -57,7 +61,7 @@ describe('built-in notification types', () => {
           .where('builtIn', '=', true),
       )
       .execute();
-    expect(rows).toHaveLength(16);
+    expect(rows).toHaveLength(22);
     const workspace = { name: 'Школа Луч', timezone: 'Europe/Moscow', locale: 'ru' };
     for (const row of rows) {
       const src = { ...row, buttons: row.buttons as TemplateSource['buttons'] };
