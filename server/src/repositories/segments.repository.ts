@@ -69,12 +69,12 @@ export class SegmentsRepository {
     return r.numDeletedRows > 0n;
   }
 
-  /** Contacts matching the filter. */
+  /** Contacts matching the filter (a whole-set query: OR groups of id sets run as one semi-join). */
   async count(filter: FilterGroup): Promise<number> {
     const r = await this.db
       .selectFrom('contacts')
       .select(sql<string>`count(*)`.as('n'))
-      .where(segmentWhere(filter) as (eb: ContactsEb) => Expression<SqlBool>)
+      .where(segmentWhere(filter, { mergeOrSets: true }) as (eb: ContactsEb) => Expression<SqlBool>)
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
@@ -97,7 +97,7 @@ export class SegmentsRepository {
       const plan = await this.db
         .selectFrom('contacts')
         .select(sql`1`.as('one'))
-        .where(segmentWhere(filter))
+        .where(segmentWhere(filter, { mergeOrSets: true }))
         .explain('json');
       const root = Object.values(plan[0] ?? {})[0] as Array<{ Plan?: { 'Plan Rows'?: number } }> | undefined;
       return { count: Math.round(root?.[0]?.Plan?.['Plan Rows'] ?? 0), exact: false };

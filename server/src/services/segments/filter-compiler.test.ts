@@ -110,17 +110,27 @@ afterAll(async () => {
   await pool.end().catch(() => undefined);
 });
 
-/** Names of the contacts a filter selects, sorted. */
+/**
+ * Names of the contacts a filter selects, sorted; compiled both ways (OR groups row by row, and merged into one
+ * semi-join as counts use them), which must agree.
+ */
 async function match(filter: unknown): Promise<string> {
   const { filter: parsed, problems } = parseFilter(filter);
   if (!parsed) throw new Error(`invalid filter: ${JSON.stringify(problems)}`);
-  const rows = await db
-    .selectFrom('contacts')
-    .select('name')
-    .where(segmentWhere(parsed))
-    .orderBy('name')
-    .execute();
-  return rows.map((r) => r.name).join(',');
+  const names = async (mergeOrSets: boolean) =>
+    (
+      await db
+        .selectFrom('contacts')
+        .select('name')
+        .where(segmentWhere(parsed, { mergeOrSets }))
+        .orderBy('name')
+        .execute()
+    )
+      .map((r) => r.name)
+      .join(',');
+  const rowWise = await names(false);
+  expect(await names(true)).toBe(rowWise);
+  return rowWise;
 }
 const one = (condition: object) => match({ op: 'and', conditions: [condition] });
 const field = (f: string, op: string, value?: unknown) =>
@@ -143,6 +153,15 @@ describe('contact field conditions', () => {
     expect(await field('language', 'not_in', ['ru'])).toBe('b,d');
     expect(await field('language', 'exists')).toBe('a,b,c');
     expect(await field('language', 'not_exists')).toBe('d');
+  });
+
+  it('matches a regional tag exactly and a bare tag by its primary subtag, alone or mixed in one list', async () => {
+    expect(await field('language', 'eq', 'ru-RU')).toBe('c');
+    expect(await field('language', 'eq', 'ru-UA')).toBe('');
+    expect(await field('language', 'in', ['en', 'ru-RU'])).toBe('b,c');
+    expect(await field('language', 'in', ['ru', 'ru-RU'])).toBe('a,c');
+    expect(await field('language', 'not_in', ['en', 'ru-RU'])).toBe('a,d');
+    expect(await field('language', 'neq', 'ru-RU')).toBe('a,b,d');
   });
 
   it('compares timezone and source', async () => {
@@ -264,6 +283,53 @@ describe('groups', () => {
     ).toBe('c');
     expect(await match({ op: 'and', conditions: [] })).toBe('a,b,c,d');
     expect(await match({ op: 'or', conditions: [] })).toBe('');
+  });
+
+  it('merges an or of event, conversation and channel conditions into one id set, beside the other alternatives', async () => {
+    const conversation = (status: string[]) => ({ type: 'conversation', op: 'exists', status });
+    const did = (name: string, extra: object = {}) => ({ type: 'event', name, op: 'did', ...extra });
+    const or = (...conditions: object[]) => match({ op: 'or', conditions });
+    expect(await or(conversation(['resolved']), did('lesson_completed'))).toBe('b,c');
+    expect(await or(conversation(['pending']), did('purchase', { withinDays: 30 }))).toBe('a,c');
+    expect(
+      await or(
+        { type: 'channel', op: 'reachable', channelType: 'telegram' },
+        did('purchase', { atLeast: 2, withinDays: 50 }),
+        { type: 'field', field: 'language', op: 'eq', value: 'en' },
+      ),
+    ).toBe('a,b');
+    expect(
+      await or({ type: 'channel', op: 'reachable', channelId: ch2 }, did('purchase', { withinDays: 2 })),
+    ).toBe('a,c');
+    // Negative alternatives are not id sets: they stay row conditions next to the merged semi-join.
+    expect(
+      await or(
+        { type: 'event', name: 'purchase', op: 'did_not' },
+        conversation(['open']),
+        did('lesson_completed'),
+      ),
+    ).toBe('a,c,d');
+    expect(
+      await match({
+        op: 'and',
+        conditions: [
+          { op: 'or', conditions: [conversation(['open', 'pending']), did('purchase', { withinDays: 50 })] },
+          { type: 'field', field: 'language', op: 'eq', value: 'ru' },
+        ],
+      }),
+    ).toBe('a,c');
+    // A contact matching several alternatives is counted once.
+    const { filter } = parseFilter({ op: 'or', conditions: [conversation(['open']), did('purchase')] });
+    const n = await db
+      .selectFrom('contacts')
+      .select(sql<string>`count(*)`.as('n'))
+      .where(segmentWhere(filter!, { mergeOrSets: true }))
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(2);
+    const shape = (mergeOrSets: boolean) =>
+      db.selectFrom('contacts').select('id').where(segmentWhere(filter!, { mergeOrSets })).compile().sql;
+    expect(shape(true)).toContain('union all');
+    expect(shape(false)).not.toContain('union all');
   });
 
   it('is usable inside a set-based insert … select, as the broadcast snapshot will use it', async () => {

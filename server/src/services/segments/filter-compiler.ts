@@ -22,19 +22,67 @@ import type {
  */
 export type ContactsEb = ExpressionBuilder<Database, 'contacts'>;
 
+export interface CompileOptions {
+  /**
+   * For queries over the whole matching set (a count, a snapshot): OR groups of id-set conditions become one semi-join
+   * (see compileOr). Off by default, because a query that stops early (a first page in created_at order) or probes one
+   * contact is served better by checking each row against the alternatives.
+   */
+  mergeOrSets?: boolean;
+}
+
 /** `where((eb) => segmentWhere(filter)(eb))` or simply `.where(segmentWhere(filter))`. */
-export function segmentWhere(filter: FilterGroup): (eb: ContactsEb) => Expression<SqlBool> {
-  return () => compileNode(filter);
+export function segmentWhere(
+  filter: FilterGroup,
+  options: CompileOptions = {},
+): (eb: ContactsEb) => Expression<SqlBool> {
+  return () => compileNode(filter, options);
 }
 
 /** The expression itself, for callers composing raw SQL. */
-export function compileNode(node: FilterNode): RawBuilder<SqlBool> {
+export function compileNode(node: FilterNode, options: CompileOptions = {}): RawBuilder<SqlBool> {
   if ('conditions' in node) {
     if (node.conditions.length === 0) return node.op === 'and' ? sql<SqlBool>`true` : sql<SqlBool>`false`;
-    const parts = node.conditions.map(compileNode);
+    if (node.op === 'or' && options.mergeOrSets) return compileOr(node.conditions, options);
+    const parts = node.conditions.map((c) => compileNode(c, options));
     return sql<SqlBool>`(${sql.join(parts, node.op === 'and' ? sql` and ` : sql` or `)})`;
   }
   return compileCondition(node);
+}
+
+/**
+ * An OR of two or more conditions that each select a set of contact ids from another table (did an event, has a
+ * conversation, reachable on a channel) becomes one `contacts.id in (A union all B)`: a semi-join the planner runs from
+ * the small sets, where `id in (A) or id in (B)` can only be checked row by row over all the contacts. The other
+ * alternatives stay as they are, ORed beside it.
+ */
+function compileOr(conditions: FilterNode[], options: CompileOptions): RawBuilder<SqlBool> {
+  const sets: RawBuilder<unknown>[] = [];
+  const rest: FilterNode[] = [];
+  for (const c of conditions) {
+    const set = 'conditions' in c ? undefined : contactIdSet(c);
+    if (set) sets.push(set);
+    else rest.push(c);
+  }
+  const compile = (c: FilterNode) => compileNode(c, options);
+  if (sets.length < 2) return sql<SqlBool>`(${sql.join(conditions.map(compile), sql` or `)})`;
+  const merged = sql<SqlBool>`contacts.id in (${sql.join(sets, sql` union all `)})`;
+  return sql<SqlBool>`(${sql.join([...rest.map(compile), merged], sql` or `)})`;
+}
+
+/** The ids of the contacts a positive condition about another table selects (`select contact_id …`), if it is one. */
+function contactIdSet(c: Condition): RawBuilder<unknown> | undefined {
+  if (c.type === 'event' && c.op === 'did') return eventContactIds(c);
+  if (c.type === 'conversation' && c.op === 'exists')
+    return sql`select cv.contact_id from conversations cv
+      where cv.contact_id is not null and cv.status = any(${sql.val(c.status)}::text[])
+      ${c.channelId ? sql`and cv.channel_id = ${c.channelId}::uuid` : sql``}`;
+  if (c.type === 'channel' && c.op === 'reachable')
+    return sql`select cc.contact_id from contact_channels cc join channels ch on ch.id = cc.channel_id
+      where cc.reachable
+      ${c.channelId ? sql`and cc.channel_id = ${c.channelId}::uuid` : sql``}
+      ${c.channelType ? sql`and ch.type = ${c.channelType}` : sql``}`;
+  return undefined;
 }
 
 const not = (e: RawBuilder<SqlBool>) => sql<SqlBool>`(not coalesce(${e}, false))`;
@@ -107,12 +155,10 @@ function fieldCondition(c: Extract<Condition, { type: 'field' }>): RawBuilder<Sq
       if (c.field === 'birthdayMonth' || c.field === 'birthdayDay')
         return numberCompare(col, c.op as NumberOp, c.value as number);
       const values = Array.isArray(c.value) ? c.value : [c.value as string];
-      const arr = sql`${sql.val(values)}::text[]`;
-      // A language filter "ru" also means regional variants (ru-RU): compare the primary subtag too.
       const match =
         c.field === 'language'
-          ? sql<SqlBool>`(${col} = any(${arr}) or split_part(${col}, '-', 1) = any(${arr}))`
-          : sql<SqlBool>`${col} = any(${arr})`;
+          ? languageMatch(values as string[])
+          : sql<SqlBool>`${col} = any(${sql.val(values)}::text[])`;
       return c.op === 'eq' || c.op === 'in' ? match : not(match);
     }
     case 'before':
@@ -126,6 +172,21 @@ function fieldCondition(c: Extract<Condition, { type: 'field' }>): RawBuilder<Sq
     default:
       return numberCompare(col, c.op, c.value as number | [number, number]);
   }
+}
+
+/**
+ * A language filter "ru" also means regional variants (ru-RU), while "ru-RU" means only that one. A bare tag is compared
+ * with the primary subtag alone (`ru` = `ru` also covers the exact match), which is the expression that
+ * contacts_language_primary_idx indexes (migration 0027); only tags with a region need the exact comparison.
+ */
+function languageMatch(values: string[]): RawBuilder<SqlBool> {
+  const primaries = values.filter((v) => !v.includes('-'));
+  const regional = values.filter((v) => v.includes('-'));
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (primaries.length)
+    parts.push(sql<SqlBool>`split_part(contacts.language, '-', 1) = any(${sql.val(primaries)}::text[])`);
+  if (regional.length) parts.push(sql<SqlBool>`contacts.language = any(${sql.val(regional)}::text[])`);
+  return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
 function numberCompare(
@@ -205,14 +266,21 @@ function typedAttribute(
  * everyone who did it, instead of one probe per contact; "did_not" is an anti-join the planner runs the same way.
  */
 function eventCondition(c: EventCondition): RawBuilder<SqlBool> {
-  const where = sql`e.name_id = (select id from event_names where name = ${c.name}::text)
+  if (c.op === 'did_not')
+    return sql<SqlBool>`not exists (select 1 from contact_events e where e.contact_id = contacts.id and ${eventWhere(c)})`;
+  return sql<SqlBool>`contacts.id in (${eventContactIds(c)})`;
+}
+
+function eventWhere(c: EventCondition): RawBuilder<unknown> {
+  return sql`e.name_id = (select id from event_names where name = ${c.name}::text)
     ${c.withinDays ? sql`and e.occurred_at >= ${daysAgo(c.withinDays)}` : sql``}
     ${c.properties ? sql`and e.properties @> ${JSON.stringify(c.properties)}::jsonb` : sql``}`;
-  if (c.op === 'did_not')
-    return sql<SqlBool>`not exists (select 1 from contact_events e where e.contact_id = contacts.id and ${where})`;
+}
+
+/** Everyone who did the event (at least N times): one range scan of contact_events_name_idx. */
+function eventContactIds(c: EventCondition): RawBuilder<unknown> {
   const atLeast = c.atLeast ?? 1;
-  if (atLeast === 1)
-    return sql<SqlBool>`contacts.id in (select e.contact_id from contact_events e where ${where})`;
-  return sql<SqlBool>`contacts.id in (select e.contact_id from contact_events e where ${where}
-    group by e.contact_id having count(*) >= ${atLeast}::int)`;
+  if (atLeast === 1) return sql`select e.contact_id from contact_events e where ${eventWhere(c)}`;
+  return sql`select e.contact_id from contact_events e where ${eventWhere(c)}
+    group by e.contact_id having count(*) >= ${atLeast}::int`;
 }
