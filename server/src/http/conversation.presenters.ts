@@ -1,4 +1,5 @@
 import type { Attachment, Conversation, Message } from '../db/schema.ts';
+import type { LastMessagePreview } from '../repositories/conversations.repository.ts';
 
 /**
  * API shapes of conversations, messages and attachments: used by the read routes and by realtime events alike,
@@ -36,14 +37,21 @@ export function presentConversation(c: Conversation) {
   };
 }
 
-/** A list item: the conversation plus the requesting user's read state. */
+/** A list item: the conversation plus the requesting user's read state, the contact's name and the last message. */
 export function presentConversationItem(
-  c: Conversation & { unreadCount?: number; agentLastSeenAt?: Date | null },
+  c: Conversation & {
+    unreadCount?: number;
+    agentLastSeenAt?: Date | null;
+    contactName?: string | null;
+    lastMessage?: LastMessagePreview | null;
+  },
 ) {
   return {
     ...presentConversation(c),
     unreadCount: c.unreadCount ?? 0,
     agentLastSeenAt: iso(c.agentLastSeenAt ?? null),
+    contactName: c.contactName ?? null,
+    lastMessage: c.lastMessage ?? null,
   };
 }
 

@@ -37,12 +37,43 @@ export interface ConversationChange {
   waitingSince?: Date | null;
 }
 
-/** A list row: the conversation, the viewer's read state, and the cursor value. */
+/** The newest message of a conversation as a list item shows it (activity lines skipped). */
+export interface LastMessagePreview {
+  id: string;
+  messageType: string;
+  /** At most 300 characters: a preview, not the message. */
+  content: string | null;
+  attachments: number;
+  deleted: boolean;
+  createdAt: string;
+}
+
+/** A list row: the conversation, the viewer's read state, the contact's name, the last message, and the cursor value. */
 export type ConversationRow = Conversation & {
   sortValue: string;
   unreadCount: number;
   agentLastSeenAt: Date | null;
+  contactName: string | null;
+  lastMessage: LastMessagePreview | null;
 };
+
+/** The name a person is known by: name, else first and last name, else @username (null when none is set). */
+const CONTACT_NAME = sql<string | null>`(select coalesce(nullif(ct.name, ''),
+    nullif(concat_ws(' ', nullif(ct.first_name, ''), nullif(ct.last_name, '')), ''),
+    '@' || nullif(ct.username, '')) from contacts ct where ct.id = c.contact_id)`;
+
+/**
+ * The latest non-activity message, read backwards along messages_conversation_idx (conversation_id, created_at, id):
+ * one index probe per row of the page. Deleted messages keep their place but show no content, as the read API does.
+ */
+const LAST_MESSAGE = sql<LastMessagePreview | null>`(select json_build_object(
+    'id', m.id, 'messageType', m.message_type,
+    'content', case when m.deleted_at is null then left(m.content, 300) end,
+    'attachments', (select count(*)::int from attachments a where a.message_id = m.id),
+    'deleted', m.deleted_at is not null,
+    'createdAt', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+  from messages m where m.conversation_id = c.id and m.message_type <> 'activity'
+  order by m.created_at desc, m.id desc limit 1)`;
 
 const SORTS: Record<ConversationSort, { key: string; dir: 'asc' | 'desc' }> = {
   activity: { key: 'c.last_activity_at', dir: 'desc' },
@@ -164,8 +195,8 @@ export class ConversationsRepository {
 
   /**
    * Keyset page in one of the list orders; `sortValue` is the cursor's value. Carries the viewer's `unreadCount`
-   * (incoming messages after their conversation_reads.last_seen_at) and `agentLastSeenAt`, counted for the page's
-   * rows only by a lateral subquery on messages_conversation_idx: one query, no N+1.
+   * (incoming messages after their conversation_reads.last_seen_at) and `agentLastSeenAt`, the contact's display
+   * name and the last message preview, each a subquery evaluated for the page's rows only: one query, no N+1.
    */
   list(opts: {
     filter: ConversationFilter;
@@ -186,6 +217,9 @@ export class ConversationsRepository {
       .selectAll('c')
       .select(sql<string>`(${sql.raw(key)})::text`.as('sortValue'))
       .select('cr.lastSeenAt as agentLastSeenAt')
+      // The list shows who and what without a request per row (the web inbox used to fetch each contact).
+      .select(CONTACT_NAME.as('contactName'))
+      .select(LAST_MESSAGE.as('lastMessage'))
       .select(
         uid
           ? sql<number>`(select count(*)::int from messages m where m.conversation_id = c.id

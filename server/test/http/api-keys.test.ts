@@ -47,7 +47,9 @@ describe('API keys', () => {
     const { key, id } = (await createKey(ownerToken, { name: 'Shop', role: 'marketing' })).json();
     const me = await api('GET', '/api/v1/auth/me', key);
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual({ kind: 'api_key', apiKey: { id, name: 'Shop', role: 'marketing' } });
+    expect(me.json()).toMatchObject({ kind: 'api_key', apiKey: { id, name: 'Shop', role: 'marketing' } });
+    expect(me.json().permissions).toContain('broadcasts:write');
+    expect(me.json().permissions).not.toContain('api_keys:read');
     expect((await api('GET', '/api/v1/contacts', key)).statusCode).toBe(200);
     expect((await api('GET', '/api/v1/api-keys', key)).statusCode).toBe(403);
 

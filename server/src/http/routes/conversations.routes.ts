@@ -36,6 +36,24 @@ const ConversationItem = Type.Object({
   ...ConversationBody.properties,
   unreadCount: Type.Integer({ description: "incoming messages after the caller's last read mark" }),
   agentLastSeenAt: Nullable(Type.String()),
+  contactName: Nullable(
+    Type.String({ description: "the contact's name, first and last name, or @username; null for groups" }),
+  ),
+  lastMessage: Nullable(
+    Type.Object(
+      {
+        id: Type.String(),
+        messageType: Type.String(),
+        content: Nullable(
+          Type.String({ description: 'the first 300 characters; null when deleted or media only' }),
+        ),
+        attachments: Type.Integer(),
+        deleted: Type.Boolean(),
+        createdAt: Type.String(),
+      },
+      { description: 'the newest message that is not an activity line' },
+    ),
+  ),
 });
 
 const Status = Type.Union(['open', 'pending', 'snoozed', 'resolved'].map((s) => Type.Literal(s)));
