@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 /** Debian's Chromium: CI installs it with apt (.ci/run); playwright-core downloads no browser of its own. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -12,10 +13,13 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Screenshots of each page, kept after the run for people to look at (gitignored). */
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
 
-/** Builds the web app from the current sources, so the browser never tests a stale bundle. */
+/**
+ * The web app built from the current sources, so the browser never tests a stale bundle: the global setup builds it once
+ * per run (test/support/global-setup.ts); this fails the calling file with the build's error if that build failed.
+ */
 export async function buildWebApp(): Promise<void> {
-  const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'error' });
+  const error = inject('webBuildError');
+  if (error) throw new Error(`building the web app failed: ${error}`);
 }
 
 export interface Browser {

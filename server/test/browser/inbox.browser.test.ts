@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeBot, FakeTelegram } from '../fakes/telegram/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.ts';
-import { connectBot, newBot, type TgUser, textUpdate } from '../telegram/receiving.helpers.ts';
-import { type Browser, buildWebApp, launchBrowser, screenshot } from './browser.ts';
+import { type TgUser, textUpdate } from '../telegram/receiving.helpers.ts';
+import { type Browser, buildWebApp, screenshot } from './browser.ts';
+import { closeAll, connectQuietBot, openAppInBrowser } from './browser-app.ts';
 
 /**
  * The operator's main path in a real Chromium against a real Switchboard and the fake Telegram server: sign in, a
@@ -51,26 +51,13 @@ beforeAll(async () => {
   await buildWebApp();
   tg = await FakeTelegram.start({ enforceLimits: false });
   app = await startTestApp({ env: { TELEGRAM_API_ROOT: tg.apiRoot } });
-  const created = newBot(tg);
-  bot = created.bot;
-  channelId = await connectBot(app, created.token);
-  // No auto-reply: the fake's record of sent messages should hold only what the operator sends.
-  await app.services.ctx.repos.channels.update(channelId, {
-    inboxSettings: JSON.stringify({ autoReply: { enabled: false } }),
-  });
+  ({ bot, channelId } = await connectQuietBot(app, tg));
   adminEmail = `web-admin-${process.pid}@example.com`;
   adminToken = (await app.userWithRole('admin', { email: adminEmail, password: PASSWORD })).token;
-  baseUrl = `http://127.0.0.1:${(app.http!.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser({ locale: 'ru-RU' });
-  page = browser.page;
-  page.setDefaultTimeout(WAIT);
+  ({ browser, page, baseUrl } = await openAppInBrowser(app, 'ru-RU', WAIT));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await tg?.stop();
-});
+afterAll(() => closeAll(browser, app, tg));
 
 describe('operator in the browser', () => {
   it('signs in with email and password, in the browser language', async () => {
@@ -97,6 +84,20 @@ describe('operator in the browser', () => {
     await page.getByTestId('message').filter({ hasText: 'Где мой заказ?' }).waitFor();
     conversationUrl = page.url();
     await screenshot(page, '03-inbox-thread');
+    // 1280×800 beside the side menu: every view button, filter and the search box sits inside the list column, none clipped.
+    expect(page.viewportSize()).toEqual({ width: 1280, height: 800 });
+    const outside = await page.evaluate(`(() => {
+      const column = document.querySelector('.inbox-list').getBoundingClientRect();
+      const tools = document.querySelector('.list-tools');
+      const controls = [...tools.querySelectorAll('button, select, input')];
+      const clipped = controls
+        .filter((el) => { const r = el.getBoundingClientRect(); return r.left < column.left - 0.5 || r.right > column.right + 0.5; })
+        .map((el) => el.textContent || el.getAttribute('placeholder') || el.tagName);
+      if (tools.scrollWidth > tools.clientWidth) clipped.push('list-tools overflow');
+      return { count: controls.length, clipped };
+    })()`);
+    expect(outside).toEqual({ count: expect.any(Number), clipped: [] });
+    expect((outside as { count: number }).count).toBeGreaterThanOrEqual(6);
   });
 
   it('replies, and the fake Telegram server receives the reply', async () => {
@@ -295,8 +296,8 @@ describe('operator in the browser', () => {
     expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(15, 23, 42)');
     await screenshot(page, '11-profile-dark');
     await page.getByLabel('Тема').selectOption('system');
-    await page.getByRole('link', { name: 'Каналы' }).click();
-    await page.getByRole('heading', { name: 'Подключённые боты' }).waitFor();
+    await page.getByRole('link', { name: 'Настройки' }).click();
+    await page.getByRole('heading', { name: 'Подключённые каналы' }).waitFor();
     await page.getByText(`@${bot.info.username}`).waitFor();
     await screenshot(page, '12-channels');
   });

@@ -19,8 +19,9 @@ import { navigate, usePath } from '../lib/router.tsx';
 import { onSessionChange, readSession } from '../lib/session.ts';
 import { Shell } from './Shell.tsx';
 
-// A role without broadcasts:read is refused that room; the socket carries on with the rest.
-const REALTIME_ROOMS = ['conversations', 'broadcasts'];
+// A role lacking a room's permission (broadcasts:read; contacts:read for contacts and imports) is refused that room; the socket
+// carries on with the rest, so one list serves every role.
+const REALTIME_ROOMS = ['conversations', 'broadcasts', 'contacts', 'imports'];
 
 /** Signed out: the login page (a sign-in link lands there too). Signed in: the shell with the page the path names. */
 export function App() {

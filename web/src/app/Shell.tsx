@@ -31,7 +31,10 @@ const NAV: Array<{ to: string; section: string; label: MessageKey; needs?: strin
   { to: '/profile', section: '/profile', label: 'nav.profile' },
 ];
 
-/** The frame of every signed-in page: navigation, language, theme, connection state, sign-out. */
+/**
+ * The frame of every signed-in page: the menu (a side column on wide screens, a drawer behind a button on narrow ones) with
+ * language, theme and sign-out under it, and the connection state in the top bar.
+ */
 export function Shell({ children }: { children: ReactNode }) {
   const { t, setLocale, setTimeZone } = useI18n();
   const me = useMe();
@@ -41,6 +44,20 @@ export function Shell({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [theme, setTheme] = useState<Theme>(readTheme);
   const appliedProfile = useRef(false);
+  // Phones: the menu is a drawer behind a button; it closes when a page is chosen or on Escape.
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  useEffect(() => {
+    if (path) setMenuOpen(false);
+  }, [path]);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMenuOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
 
   useEffect(() => {
     const user = me.data;
@@ -68,45 +85,68 @@ export function Shell({ children }: { children: ReactNode }) {
   }));
 
   return (
-    <div className="shell">
+    <div className={menuOpen ? 'shell menu-open' : 'shell'}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
       <header className="topbar">
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-menu"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <span aria-hidden="true">☰</span> {t('settings.shell.menu')}
+        </button>
         <span className="brand">{t('app.name')}</span>
-        <nav aria-label={t('app.mainNav')} className="topnav">
-          {nav.map((item) => (
-            <Link key={item.to} to={item.to} aria-current={item.active ? 'page' : undefined}>
-              {item.label}
-            </Link>
-          ))}
-        </nav>
         <span className={`live-dot live-${status}`} role="status">
           {status === 'live' ? t('realtime.live') : t('realtime.reconnecting')}
         </span>
-        <LanguageSelect onChosen={(next) => saveLocale.mutate(next)} />
-        <label className="compact-field">
-          <span className="visually-hidden">{t('theme.label')}</span>
-          <select
-            value={theme}
-            onChange={(e) => {
-              const next = e.target.value as Theme;
-              applyTheme(next);
-              setTheme(next);
-            }}
-          >
-            <option value="system">{t('theme.system')}</option>
-            <option value="light">{t('theme.light')}</option>
-            <option value="dark">{t('theme.dark')}</option>
-          </select>
-        </label>
-        <button type="button" className="button-quiet" onClick={() => logout.mutate()}>
-          {t('nav.logout')}
-        </button>
       </header>
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
+      <div className="shell-body">
+        {menuOpen ? (
+          <button
+            type="button"
+            className="menu-backdrop"
+            aria-label={t('settings.shell.closeMenu')}
+            onClick={() => setMenuOpen(false)}
+          />
+        ) : null}
+        <aside id="main-menu" className="sidenav">
+          <nav aria-label={t('app.mainNav')} className="topnav">
+            {nav.map((item) => (
+              <Link key={item.to} to={item.to} aria-current={item.active ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="shell-tools">
+            <LanguageSelect onChosen={(next) => saveLocale.mutate(next)} />
+            <label className="compact-field">
+              <span className="visually-hidden">{t('theme.label')}</span>
+              <select
+                value={theme}
+                onChange={(e) => {
+                  const next = e.target.value as Theme;
+                  applyTheme(next);
+                  setTheme(next);
+                }}
+              >
+                <option value="system">{t('theme.system')}</option>
+                <option value="light">{t('theme.light')}</option>
+                <option value="dark">{t('theme.dark')}</option>
+              </select>
+            </label>
+            <button type="button" className="button-quiet" onClick={() => logout.mutate()}>
+              {t('nav.logout')}
+            </button>
+          </div>
+        </aside>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
     </div>
   );
 }

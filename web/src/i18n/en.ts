@@ -173,7 +173,7 @@ const core = {
   'channels.adding': 'Checking the token…',
   'channels.added': 'Bot @{username} connected.',
   'channels.empty': 'No channels yet. Connect a bot to receive messages.',
-  'channels.list': 'Connected bots',
+  'channels.list': 'Connected channels',
   'channels.mode': 'Mode',
   'channels.status': 'Status',
   'channels.lastUpdate': 'Last message received',

@@ -106,7 +106,7 @@ const core: Record<CoreKey, string> = {
   'contact.phone': 'Телефон',
   'contact.email': 'Эл. почта',
   'contact.language': 'Язык',
-  'contact.tags': 'Метки',
+  'contact.tags': 'Теги',
 
   'thread.label': 'Сообщения',
   'thread.loadOlder': 'Более ранние сообщения',
@@ -175,7 +175,7 @@ const core: Record<CoreKey, string> = {
   'channels.adding': 'Проверяем токен…',
   'channels.added': 'Бот @{username} подключён.',
   'channels.empty': 'Каналов пока нет. Подключите бота, чтобы получать сообщения.',
-  'channels.list': 'Подключённые боты',
+  'channels.list': 'Подключённые каналы',
   'channels.mode': 'Режим',
   'channels.status': 'Состояние',
   'channels.lastUpdate': 'Последнее сообщение',

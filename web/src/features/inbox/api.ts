@@ -5,7 +5,8 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { api, query } from '../../lib/api.ts';
+import { ApiError, api, query } from '../../lib/api.ts';
+import { readSession } from '../../lib/session.ts';
 import type {
   CannedResponse,
   Contact,
@@ -19,14 +20,50 @@ import type {
 } from '../../lib/types.ts';
 import { upsertMessage } from './message-cache.ts';
 
-/** Which conversations the list shows: a view (who holds them), a status, and search words. */
+/**
+ * Which conversations the list shows: a view (who holds them), a status, search words, and a scope narrowing to one
+ * team, channel or label (`team:<id>`, `channel:<id>`, `label:<name>`; '' for everything).
+ */
 export interface InboxFilter {
   view: 'mine' | 'unassigned' | 'all';
   status: ConversationStatus | 'any';
   q: string;
+  scope?: string;
 }
 
+/** A list item: the conversation plus what the list shows of it, read by the list's one query. */
+export type InboxConversation = Conversation & {
+  contactName?: string | null;
+  lastMessage?: {
+    id: string;
+    messageType: string;
+    content: string | null;
+    attachments: number;
+    deleted: boolean;
+    createdAt: string;
+  } | null;
+  csat?: { rating: number; comment: string | null; ratedAt: string | null } | null;
+  teamId?: string | null;
+};
+
 const ASSIGNEE = { mine: 'me', unassigned: 'none', all: undefined } as const;
+
+/** The list query's team, channel or label for a scope value. */
+export function scopeParams(scope: string | undefined): {
+  teamId?: string;
+  channelId?: string;
+  label?: string;
+} {
+  const split = scope ? scope.indexOf(':') : -1;
+  if (!scope || split < 0) return {};
+  const value = scope.slice(split + 1);
+  if (!value) return {};
+  const kind = scope.slice(0, split);
+  if (kind === 'team') return { teamId: value };
+  if (kind === 'channel') return { channelId: value };
+  if (kind === 'label') return { label: value };
+  return {};
+}
 
 /** The conversation list for a filter, page by page (most recent activity first). */
 export function useConversations(filter: InboxFilter) {
@@ -34,8 +71,9 @@ export function useConversations(filter: InboxFilter) {
     queryKey: ['conversations', filter],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Conversation>>(
+      api<Page<InboxConversation>>(
         `/api/v1/conversations${query({
+          ...scopeParams(filter.scope),
           assignee: ASSIGNEE[filter.view],
           status: filter.status === 'any' ? undefined : filter.status,
           q: filter.q.trim() || undefined,
@@ -61,7 +99,7 @@ export function useConversation(id: string | undefined) {
   });
 }
 
-/** A contact's card; conversations carry only the id, so each is fetched once and cached. */
+/** The contact of the open conversation, with its channel identities (list items carry the name already). */
 export function useContact(id: string | null | undefined) {
   return useQuery({
     queryKey: ['contact', id],
@@ -109,7 +147,7 @@ export function renderCanned(id: string, conversationId: string) {
 export function useSendMessage(conversationId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { content: string; private: boolean }) =>
+    mutationFn: (body: Record<string, unknown>) =>
       api<Message>(`/api/v1/conversations/${conversationId}/messages`, { method: 'POST', body }),
     onSuccess: (message) => {
       queryClient.setQueryData<MessagesData>(['messages', conversationId], (d) => upsertMessage(d, message));
@@ -156,4 +194,59 @@ export function markRead(conversationId: string) {
 /** Shows "typing…" in the customer's chat (Telegram shows it about 5 s); failures (a paused bot) do not matter here. */
 export function sendTyping(conversationId: string) {
   return api(`/api/v1/conversations/${conversationId}/typing`, { method: 'POST', body: {} }).catch(() => {});
+}
+
+/** Names for the scope picker: teams, channels and labels (a role that may not list one gets an empty list). */
+export function useScopeOptions() {
+  const list =
+    <T>(url: string) =>
+    () =>
+      api<Page<T>>(url)
+        .then((p) => p.data)
+        .catch(() => [] as T[]);
+  const teams = useQuery({
+    queryKey: ['inbox-scope', 'teams'],
+    queryFn: list<{ id: string; name: string }>('/api/v1/teams'),
+    staleTime: 5 * 60_000,
+  });
+  const channels = useQuery({
+    queryKey: ['inbox-scope', 'channels'],
+    queryFn: list<{ id: string; name: string }>('/api/v1/channels'),
+    staleTime: 5 * 60_000,
+  });
+  const labels = useQuery({
+    queryKey: ['inbox-scope', 'labels'],
+    queryFn: list<{ id: string; name: string }>('/api/v1/labels'),
+    staleTime: 5 * 60_000,
+  });
+  return { teams: teams.data ?? [], channels: channels.data ?? [], labels: labels.data ?? [] };
+}
+
+/** The contact's other conversations, newest activity first, for the panel. */
+export function useContactConversations(contactId: string | null) {
+  return useQuery({
+    queryKey: ['conversations', 'contact', contactId],
+    queryFn: () => api<Page<InboxConversation>>(`/api/v1/conversations${query({ contactId, limit: 10 })}`),
+    enabled: Boolean(contactId),
+    select: (p) => p.data,
+  });
+}
+
+/** Uploads one file for sending (multipart `file`); answers the stored attachment's id. */
+export async function uploadAttachment(file: File): Promise<{ id: string }> {
+  const session = readSession();
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const res = await fetch('/api/v1/attachments', {
+    method: 'POST',
+    headers: session ? { authorization: `Bearer ${session.token}` } : {},
+    body: form,
+  });
+  const json = (await res.json().catch(() => ({}))) as {
+    id?: string;
+    error?: { code: string; message: string };
+  };
+  if (!res.ok || !json.id)
+    throw new ApiError(res.status, json.error?.code ?? 'http_error', json.error?.message ?? res.statusText);
+  return { id: json.id };
 }

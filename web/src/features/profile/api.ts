@@ -10,12 +10,16 @@ export interface ProfilePatch {
   currentPassword?: string;
 }
 
-/** PATCH /api/v1/auth/me; the answer replaces the cached user. */
+/**
+ * PATCH /api/v1/auth/me. The answer is the user alone, while ['me'] caches GET /auth/me's `{kind, user, permissions}`:
+ * only `user` is replaced, else the menu would lose the role's permissions until the next refetch.
+ */
 export function useUpdateProfile() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (patch: ProfilePatch) => api<User>('/api/v1/auth/me', { method: 'PATCH', body: patch }),
-    onSuccess: (user) => queryClient.setQueryData(['me'], user),
+    onSuccess: (user) =>
+      queryClient.setQueryData<{ user?: User }>(['me'], (answer) => (answer ? { ...answer, user } : answer)),
   });
 }
 

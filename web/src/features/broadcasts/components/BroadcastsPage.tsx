@@ -1,6 +1,8 @@
 import type { MessageKey } from '../../../i18n/en.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { ApiError } from '../../../lib/api.ts';
+import { usePermissions } from '../../../lib/me.ts';
+import { ListError } from '../../../lib/ProblemAlert.tsx';
+import { Link } from '../../../lib/router.tsx';
 import { type Broadcast, useBroadcastLiveUpdates, useBroadcasts } from '../api.ts';
 import { broadcastProgress } from '../progress.ts';
 
@@ -20,17 +22,19 @@ export function BroadcastsPage() {
   const list = useBroadcasts();
   useBroadcastLiveUpdates();
   const broadcasts = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const can = usePermissions();
 
   return (
     <div className="page">
-      <h1>{t('broadcasts.title')}</h1>
-      {list.error ? (
-        <p className="form-error" role="alert">
-          {list.error instanceof ApiError && list.error.status === 403
-            ? t('error.forbidden')
-            : t('error.generic', { message: list.error.message })}
-        </p>
-      ) : null}
+      <div className="bc-section-head">
+        <h1>{t('broadcasts.title')}</h1>
+        {can('broadcasts:write') ? (
+          <Link to="/broadcasts/new" className="bc-new">
+            {t('broadcasts.create.new')}
+          </Link>
+        ) : null}
+      </div>
+      <ListError error={list.error} />
       {list.isSuccess && broadcasts.length === 0 ? (
         <p className="page-message">{t('broadcasts.empty')}</p>
       ) : null}
@@ -50,7 +54,9 @@ export function BroadcastsPage() {
               const when = b.startedAt ?? b.scheduledAt ?? b.createdAt;
               return (
                 <tr key={b.id} data-testid="broadcast-row">
-                  <td>{b.title}</td>
+                  <td>
+                    <Link to={`/broadcasts/${b.id}`}>{b.title}</Link>
+                  </td>
                   <td>
                     {t(STATUS[b.status])}
                     {b.statusReason ? <span className="hint"> · {b.statusReason}</span> : null}

@@ -1,83 +1,35 @@
-import { type FormEvent, useState } from 'react';
 import { useI18n } from '../../../i18n/i18n.tsx';
-import { ApiError } from '../../../lib/api.ts';
-import { useAddChannel, useChannels } from '../api.ts';
+import { problemText } from '../../../lib/field-errors.ts';
+import { usePermissions } from '../../../lib/me.ts';
+import { Link } from '../../../lib/router.tsx';
+import { useChannels } from '../api.ts';
+import { AddEmailForm } from './AddEmailForm.tsx';
+import { AddTelegramForm } from './AddTelegramForm.tsx';
 
-/** Settings → Channels: connect a bot by its token, and see each bot's health. */
+/** Settings → Channels: connect a bot by its token or a mailbox, and see each channel's state at a glance. */
 export function ChannelsPage() {
   const { t, fmt } = useI18n();
+  const can = usePermissions();
   const channels = useChannels();
-  const add = useAddChannel();
-  const [name, setName] = useState('');
-  const [token, setToken] = useState('');
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setNotice(null);
-    add.mutate(
-      { name: name.trim(), token: token.trim() },
-      {
-        onSuccess: (channel) => {
-          setToken('');
-          setName('');
-          setNotice({
-            ok: true,
-            text: t('channels.added', { username: channel.bot.username ?? channel.name }),
-          });
-        },
-        onError: (err) =>
-          setNotice({
-            ok: false,
-            text:
-              err instanceof ApiError && err.status === 403
-                ? t('error.forbidden')
-                : err instanceof ApiError
-                  ? (err.details[0]?.message ?? err.message)
-                  : t('error.network'),
-          }),
-      },
-    );
-  };
+  const writable = can('channels:write');
 
   return (
     <div className="page">
       <h1>{t('channels.title')}</h1>
-      <form onSubmit={submit} className="card narrow">
-        <h2>{t('channels.add')}</h2>
-        <label htmlFor="channel-name">{t('channels.name')}</label>
-        <input
-          id="channel-name"
-          required
-          maxLength={100}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <label htmlFor="channel-token">{t('channels.token')}</label>
-        <input
-          id="channel-token"
-          required
-          autoComplete="off"
-          spellCheck={false}
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-        />
-        {notice ? (
-          <p className={notice.ok ? 'form-ok' : 'form-error'} role={notice.ok ? 'status' : 'alert'}>
-            {notice.text}
-          </p>
-        ) : null}
-        <button type="submit" className="button-primary" disabled={add.isPending}>
-          {add.isPending ? t('channels.adding') : t('channels.add')}
-        </button>
-      </form>
+      {writable ? (
+        <div className="add-channel">
+          <AddTelegramForm />
+          <details className="card narrow">
+            <summary>{t('settings.email.add')}</summary>
+            <AddEmailForm />
+          </details>
+        </div>
+      ) : null}
 
       <h2>{t('channels.list')}</h2>
       {channels.error ? (
         <p className="form-error" role="alert">
-          {channels.error instanceof ApiError && channels.error.status === 403
-            ? t('error.forbidden')
-            : t('error.generic', { message: channels.error.message })}
+          {problemText(channels.error, t)}
         </p>
       ) : null}
       {channels.data?.length === 0 ? <p className="page-message">{t('channels.empty')}</p> : null}
@@ -85,13 +37,35 @@ export function ChannelsPage() {
         {channels.data?.map((c) => (
           <li key={c.id} className="card">
             <h3>
-              {c.name} {c.bot.username ? <span className="hint">@{c.bot.username}</span> : null}
+              <Link to={`/settings/channels/${c.id}`}>{c.name}</Link>{' '}
+              {c.bot.username ? <span className="hint">@{c.bot.username}</span> : null}{' '}
+              {c.staffBot ? (
+                <span className="status-pill">{t('settings.telegram.staffBotBadge')}</span>
+              ) : null}
             </h3>
             <dl className="facts">
+              <dt>{t('settings.channel.type')}</dt>
+              <dd>
+                {c.type === 'email' ? t('settings.channel.typeEmail') : t('settings.channel.typeTelegram')}
+              </dd>
               <dt>{t('channels.status')}</dt>
-              <dd>{c.health.lastError ? c.health.lastError : t('channels.healthy')}</dd>
-              <dt>{t('channels.mode')}</dt>
-              <dd>{c.mode}</dd>
+              <dd>
+                {c.status === 'paused' ? (
+                  <span className="status-pill status-paused">{t('settings.channel.paused')}</span>
+                ) : c.health.lastError ? (
+                  <span className="status-pill status-error">{c.health.lastError}</span>
+                ) : (
+                  <span className="status-pill status-ok">{t('channels.healthy')}</span>
+                )}
+              </dd>
+              {c.mode ? (
+                <>
+                  <dt>{t('channels.mode')}</dt>
+                  <dd>
+                    {c.mode === 'webhook' ? t('settings.channel.webhook') : t('settings.channel.polling')}
+                  </dd>
+                </>
+              ) : null}
               <dt>{t('channels.lastUpdate')}</dt>
               <dd>{c.health.lastUpdateAt ? fmt.dateTime(c.health.lastUpdateAt) : t('channels.never')}</dd>
             </dl>
@@ -100,6 +74,9 @@ export function ChannelsPage() {
                 {t('channels.pausedUntil', { time: fmt.dateTime(c.health.pausedUntil) })}
               </p>
             ) : null}
+            <Link to={`/settings/channels/${c.id}`} className="card-link">
+              {t('settings.channel.open')}
+            </Link>
           </li>
         ))}
       </ul>

@@ -1,8 +1,12 @@
-import { useI18n } from '../../../i18n/i18n.tsx';
+import '../contacts.css';
+import { ContactPage } from './ContactPage.tsx';
+import { ContactsPage } from './ContactsPage.tsx';
+import { ImportPage } from './ImportPage.tsx';
 
-/** The pages under /contacts and /contacts/:id. */
+/** The pages under /contacts: the table, /contacts/import, and /contacts/:id. */
 export function ContactsRoutes({ path }: { path: string }) {
-  const { t } = useI18n();
-  void path;
-  return <p className="page-message">{t('app.notFound')}</p>;
+  const sub = path.split('/')[2];
+  if (!sub) return <ContactsPage />;
+  if (sub === 'import') return <ImportPage />;
+  return <ContactPage key={sub} id={sub} />;
 }

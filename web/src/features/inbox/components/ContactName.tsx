@@ -1,12 +1,19 @@
 import { useI18n } from '../../../i18n/i18n.tsx';
 import type { Conversation } from '../../../lib/types.ts';
-import { useContact } from '../api.ts';
+import { type InboxConversation, useContact } from '../api.ts';
 
-/** The name people know a conversation by: the group's title, else the contact's name or @username. */
-export function ContactName({ conversation }: { conversation: Conversation }) {
+/**
+ * The name people know a conversation by: the group's title, else the contact's name or @username. List items carry
+ * the name (`contactName`); only a conversation loaded on its own fetches its contact.
+ */
+export function ContactName({ conversation }: { conversation: Conversation | InboxConversation }) {
   const { t } = useI18n();
-  const contact = useContact(conversation.chatKind === 'group' ? null : conversation.contactId);
+  const known = 'contactName' in conversation ? conversation.contactName : undefined;
+  const contact = useContact(
+    conversation.chatKind === 'group' || known !== undefined ? null : conversation.contactId,
+  );
   if (conversation.chatKind === 'group' && conversation.title) return <>{conversation.title}</>;
+  if (known) return <>{known}</>;
   const c = contact.data;
   const name =
     c?.name || [c?.firstName, c?.lastName].filter(Boolean).join(' ') || (c?.username ? `@${c.username}` : '');

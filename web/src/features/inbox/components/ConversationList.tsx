@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import type { MessageKey } from '../../../i18n/en.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { Link } from '../../../lib/router.tsx';
-import type { Conversation, ConversationStatus } from '../../../lib/types.ts';
-import { type InboxFilter, useCounts } from '../api.ts';
+import type { ConversationStatus } from '../../../lib/types.ts';
+import { type InboxConversation, type InboxFilter, useCounts, useScopeOptions } from '../api.ts';
+import { previewOf } from '../preview.ts';
 import { ContactName } from './ContactName.tsx';
 
 const VIEWS: { value: InboxFilter['view']; label: MessageKey }[] = [
@@ -33,7 +34,7 @@ function useMinuteClock(): number {
 interface Props {
   filter: InboxFilter;
   onFilter: (next: InboxFilter) => void;
-  conversations: Conversation[];
+  conversations: InboxConversation[];
   selectedId: string | undefined;
   loading: boolean;
   hasMore: boolean;
@@ -45,6 +46,7 @@ interface Props {
 export function ConversationList(props: Props) {
   const { t, fmt } = useI18n();
   const counts = useCounts();
+  const scopes = useScopeOptions();
   const now = useMinuteClock();
   const { filter, onFilter } = props;
   const [q, setQ] = useState(filter.q);
@@ -80,6 +82,43 @@ export function ConversationList(props: Props) {
               ))}
             </select>
           </label>
+          <label className="compact-field scope-field">
+            <span className="visually-hidden">{t('inbox.scope')}</span>
+            <select
+              value={filter.scope ?? ''}
+              onChange={(e) => onFilter({ ...filter, scope: e.target.value })}
+              data-testid="inbox-scope"
+            >
+              <option value="">{t('inbox.scopeAll')}</option>
+              {scopes.teams.length ? (
+                <optgroup label={t('inbox.scopeTeams')}>
+                  {scopes.teams.map((x) => (
+                    <option key={x.id} value={`team:${x.id}`}>
+                      {x.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
+              {scopes.channels.length ? (
+                <optgroup label={t('inbox.scopeChannels')}>
+                  {scopes.channels.map((x) => (
+                    <option key={x.id} value={`channel:${x.id}`}>
+                      {x.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
+              {scopes.labels.length ? (
+                <optgroup label={t('inbox.scopeLabels')}>
+                  {scopes.labels.map((x) => (
+                    <option key={x.id} value={`label:${x.name}`}>
+                      {x.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
+            </select>
+          </label>
           <search>
             <form
               onSubmit={(e) => {
@@ -110,35 +149,54 @@ export function ConversationList(props: Props) {
         <p className="page-message">{t('inbox.empty')}</p>
       ) : null}
       <ul className="conversation-items" data-testid="conversation-list">
-        {props.conversations.map((c) => (
-          <li key={c.id}>
-            <Link
-              to={`/inbox/${c.id}`}
-              className={`conversation-item${c.id === props.selectedId ? ' selected' : ''}`}
-              aria-current={c.id === props.selectedId ? 'page' : undefined}
-            >
-              <span className="item-name">
-                <ContactName conversation={c} />
-              </span>
-              <span className="item-time">{fmt.time(c.lastActivityAt)}</span>
-              <span className="item-meta">
-                <span className="display-id">#{c.displayId}</span>
-                {c.waitingSince ? (
-                  <span className="waiting">
-                    {t('inbox.waiting', {
-                      duration: fmt.duration((now - Date.parse(c.waitingSince)) / 1000),
-                    })}
+        {props.conversations.map((c) => {
+          const preview = previewOf(c.lastMessage);
+          return (
+            <li key={c.id}>
+              <Link
+                to={`/inbox/${c.id}`}
+                className={`conversation-item${c.id === props.selectedId ? ' selected' : ''}`}
+                aria-current={c.id === props.selectedId ? 'page' : undefined}
+              >
+                <span className="item-name">
+                  <ContactName conversation={c} />
+                </span>
+                <span className="item-time">{fmt.time(c.lastActivityAt)}</span>
+                {preview ? (
+                  <span className="item-preview">
+                    {preview.who ? <span className="preview-who">{t(preview.who)} </span> : null}
+                    {preview.deleted ? t('inbox.preview.deleted') : preview.text}
+                    {preview.attachments > 0 ? (
+                      <span className="preview-files">
+                        {' '}
+                        {t('inbox.preview.files', { count: preview.attachments })}
+                      </span>
+                    ) : null}
                   </span>
                 ) : null}
-                {c.unreadCount ? (
-                  <span className="badge" role="img" aria-label={t('inbox.unread', { count: c.unreadCount })}>
-                    {fmt.number(c.unreadCount)}
-                  </span>
-                ) : null}
-              </span>
-            </Link>
-          </li>
-        ))}
+                <span className="item-meta">
+                  <span className="display-id">#{c.displayId}</span>
+                  {c.waitingSince ? (
+                    <span className="waiting">
+                      {t('inbox.waiting', {
+                        duration: fmt.duration((now - Date.parse(c.waitingSince)) / 1000),
+                      })}
+                    </span>
+                  ) : null}
+                  {c.unreadCount ? (
+                    <span
+                      className="badge"
+                      role="img"
+                      aria-label={t('inbox.unread', { count: c.unreadCount })}
+                    >
+                      {fmt.number(c.unreadCount)}
+                    </span>
+                  ) : null}
+                </span>
+              </Link>
+            </li>
+          );
+        })}
       </ul>
       {props.hasMore ? (
         <button type="button" className="button-quiet more" onClick={props.onMore}>

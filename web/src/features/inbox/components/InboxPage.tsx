@@ -1,7 +1,9 @@
+import '../inbox.css';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { useMe } from '../../../lib/me.ts';
 import { Link, navigate } from '../../../lib/router.tsx';
+import type { Message } from '../../../lib/types.ts';
 import { type InboxFilter, useConversation, useConversationActions, useConversations } from '../api.ts';
 import { useInboxLiveUpdates } from '../live-updates.ts';
 import { neighbour, shortcutFor } from '../shortcuts.ts';
@@ -32,6 +34,9 @@ export function InboxPage({ conversationId }: { conversationId: string | undefin
   const me = useMe();
   const [filter, setFilter] = useState<InboxFilter>(initialFilter);
   const [help, setHelp] = useState(false);
+  // The message a reply will quote; it belongs to the open conversation only.
+  const [replyTo, setReplyTo] = useState<{ conversationId: string; message: Message } | null>(null);
+  const quoting = replyTo && replyTo.conversationId === conversationId ? replyTo.message : null;
   const list = useConversations(filter);
   const conversations = list.data?.pages.flatMap((p) => p.data) ?? [];
   const current = useConversation(conversationId);
@@ -103,8 +108,21 @@ export function InboxPage({ conversationId }: { conversationId: string | undefin
                 <ContactName conversation={current.data} />
               </h2>
             </header>
-            <Thread key={conversationId} conversationId={conversationId} />
-            <Composer key={`composer-${conversationId}`} conversationId={conversationId} ref={composer} />
+            <Thread
+              key={conversationId}
+              conversationId={conversationId}
+              onReply={(message) => {
+                setReplyTo({ conversationId, message });
+                composer.current?.focus('reply');
+              }}
+            />
+            <Composer
+              key={`composer-${conversationId}`}
+              conversationId={conversationId}
+              replyTo={quoting}
+              onClearReply={() => setReplyTo(null)}
+              ref={composer}
+            />
           </section>
           <ContactPanel conversation={current.data}>
             <ConversationActions conversation={current.data} meId={me.data?.id} timeZone={timeZone} />

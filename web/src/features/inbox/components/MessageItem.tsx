@@ -2,6 +2,7 @@ import type { MessageKey } from '../../../i18n/en.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { TelegramHtml } from '../../../lib/TelegramHtml.tsx';
 import type { Message } from '../../../lib/types.ts';
+import { quoteText } from '../composer-logic.ts';
 import { AttachmentView } from './AttachmentView.tsx';
 
 const DELIVERY: Record<NonNullable<Message['deliveryStatus']>, MessageKey> = {
@@ -15,7 +16,17 @@ const DELIVERY: Record<NonNullable<Message['deliveryStatus']>, MessageKey> = {
  * One line of the thread. Customer text is always plain text (React escapes it); only our own messages (replies and
  * notes, written in Telegram HTML) go through the sanitising renderer.
  */
-export function MessageItem({ message }: { message: Message }) {
+export function MessageItem({
+  message,
+  quoted,
+  onReply,
+}: {
+  message: Message;
+  /** The message this one answers, when it is in the loaded thread. */
+  quoted?: Message | null;
+  /** Offered on messages a reply can quote (not notes, activity lines or deleted ones). */
+  onReply?: (message: Message) => void;
+}) {
   const { t, fmt } = useI18n();
   if (message.messageType === 'activity') {
     return (
@@ -46,7 +57,23 @@ export function MessageItem({ message }: { message: Message }) {
               {t('message.edited')}
             </span>
           ) : null}
+          {onReply && !message.deletedAt && message.messageType !== 'note' ? (
+            <button
+              type="button"
+              className="button-quiet reply-button"
+              aria-label={t('inbox.replyTo')}
+              title={t('inbox.replyTo')}
+              onClick={() => onReply(message)}
+            >
+              ↩
+            </button>
+          ) : null}
         </div>
+        {quoted ? (
+          <blockquote className="quoted" cite={`#${quoted.id}`}>
+            {quoteText(quoted) || t('message.deleted')}
+          </blockquote>
+        ) : null}
         {message.deletedAt ? (
           <p className="deleted">{t('message.deleted')}</p>
         ) : message.content ? (

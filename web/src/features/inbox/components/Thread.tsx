@@ -1,16 +1,29 @@
 import { useEffect, useRef } from 'react';
 import { useI18n } from '../../../i18n/i18n.tsx';
+import type { Message } from '../../../lib/types.ts';
 import { markRead, useMessages } from '../api.ts';
 import { threadMessages } from '../message-cache.ts';
 import { MessageItem } from './MessageItem.tsx';
 
 /** The messages of one conversation, oldest at the top; stays scrolled to the newest as messages arrive. */
-export function Thread({ conversationId }: { conversationId: string }) {
+export function Thread({
+  conversationId,
+  onReply,
+}: {
+  conversationId: string;
+  onReply?: (message: Message) => void;
+}) {
   const { t } = useI18n();
   const messages = useMessages(conversationId);
   const list = threadMessages(messages.data);
   const bottom = useRef<HTMLDivElement>(null);
   const lastId = list[list.length - 1]?.id;
+  const byId = new Map(list.map((m) => [m.id, m]));
+  // replyToId is in every message the API sends; the shared Message type leaves it out.
+  const quotedOf = (m: Message) => {
+    const id = (m as Message & { replyToId?: string | null }).replyToId;
+    return id ? (byId.get(id) ?? null) : null;
+  };
 
   useEffect(() => {
     if (!lastId) return;
@@ -35,7 +48,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
       {list.length === 0 ? <p className="page-message">{t('thread.empty')}</p> : null}
       <ol className="messages">
         {list.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <MessageItem key={m.id} message={m} quoted={quotedOf(m)} onReply={onReply} />
         ))}
       </ol>
       <div ref={bottom} />

@@ -5,6 +5,7 @@ import { ApiError } from '../../../lib/api.ts';
 import { useMe } from '../../../lib/me.ts';
 import type { Availability, Locale } from '../../../lib/types.ts';
 import { useMyPresence, useSetAvailability, useUpdateProfile } from '../api.ts';
+import { StaffLinkSection } from './StaffLinkSection.tsx';
 
 const AVAILABILITY: { value: Availability; label: MessageKey }[] = [
   { value: 'online', label: 'availability.online' },
@@ -135,6 +136,7 @@ export function ProfilePage() {
         </div>
       </fieldset>
 
+      <StaffLinkSection />
       <form onSubmit={changePassword} className="card">
         <h2>{t('profile.passwordTitle')}</h2>
         <label htmlFor="profile-current">{t('profile.currentPassword')}</label>
