@@ -44,11 +44,25 @@ export interface Config {
   emailRatePerSecond: number;
   /** Soft bounces (4xx after every retry) after which an address counts as unreachable (EMAIL_SOFT_BOUNCE_LIMIT). */
   emailSoftBounceLimit: number;
+  /** Staff bots alert owners and admins about a conversation waiting longer than this (STAFF_ALERT_WAITING_MINUTES; 0 = off). */
+  staffAlertWaitingMinutes: number;
   /**
    * The built-in SMTP receiver for forwarded mail (EMAIL_SMTP_PORT; null = off, the default; 0 = any free port), on
    * EMAIL_SMTP_HOST (default: HOST), taking mails up to EMAIL_SMTP_MAX_MB (default 25). It runs in api/start processes.
    */
   emailSmtp: { port: number; host: string; maxBytes: number } | null;
+  /**
+   * Days kept before the retention cleanup (built-in rule, daily at 03:00) deletes: raw Telegram updates
+   * (RETENTION_TELEGRAM_UPDATES_DAYS, 30), delivery rows of finished broadcasts (RETENTION_BROADCAST_DELIVERIES_DAYS, 90),
+   * finished notifications with their log (RETENTION_NOTIFICATIONS_DAYS, 180), raw incoming mail (RETENTION_EMAIL_INBOUND_DAYS,
+   * 30). 0 keeps that kind forever.
+   */
+  retentionDays: {
+    telegramUpdates: number;
+    broadcastDeliveries: number;
+    notifications: number;
+    emailInbound: number;
+  };
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable and the reason. */
@@ -190,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
     mailFrom,
     emailRatePerSecond: int('EMAIL_RATE_PER_SECOND', 0, 0, 10_000),
     emailSoftBounceLimit: int('EMAIL_SOFT_BOUNCE_LIMIT', 3, 1, 100),
+    staffAlertWaitingMinutes: int('STAFF_ALERT_WAITING_MINUTES', 15, 0, 10_080),
     emailSmtp:
       str('EMAIL_SMTP_PORT') === null
         ? null
@@ -198,6 +213,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = { ...loadDotenv(), ...proces
             host: str('EMAIL_SMTP_HOST') ?? host,
             maxBytes: int('EMAIL_SMTP_MAX_MB', 25, 1, 1024) * 1024 * 1024,
           },
+    retentionDays: {
+      telegramUpdates: int('RETENTION_TELEGRAM_UPDATES_DAYS', 30, 0, 36500),
+      broadcastDeliveries: int('RETENTION_BROADCAST_DELIVERIES_DAYS', 90, 0, 36500),
+      notifications: int('RETENTION_NOTIFICATIONS_DAYS', 180, 0, 36500),
+      emailInbound: int('RETENTION_EMAIL_INBOUND_DAYS', 30, 0, 36500),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

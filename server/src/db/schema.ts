@@ -114,6 +114,8 @@ export interface ChannelsTable {
   /** Set from a 429's retry_after: nothing is sent through this bot before then. */
   pausedUntil: NullableTimestamp;
   pollOffset: Nullable<number>;
+  /** A staff bot (migration 0023): its updates go to services/staff-bot.ts, never into the inbox. */
+  staffBot: Generated<boolean>;
   /** Inbox behaviour (auto-assignment, auto-reply, business hours, CSAT, reopen window); see the inbox settings service. */
   inboxSettings: ColumnType<Record<string, unknown>, string | undefined, string>;
   createdAt: CreatedAt;
@@ -157,6 +159,8 @@ export interface ContactChannelsTable {
   floodCount: Generated<number>;
   /** When the identity was last flagged for flooding (more than 20 messages a minute). */
   flaggedAt: NullableTimestamp;
+  /** When it became unreachable (0025, kept by a trigger); null while reachable. */
+  unreachableAt: ColumnType<Date | null, never, never>;
   createdAt: CreatedAt;
 }
 
@@ -665,6 +669,10 @@ export interface NotificationsTable {
   sentAt: NullableTimestamp;
   createdAt: CreatedAt;
   updatedAt: CreatedAt;
+  /** When the drain may take it (0026): null while it waits for something else (a digest's flush, or an old job). */
+  nextAttemptAt: NullableTimestamp;
+  /** Tries that ended in a transient failure (0026): the backoff and the last attempt follow from it. */
+  attempts: ColumnType<number, number | undefined, number>;
 }
 
 /** An idempotency key of the trigger API (0020): which notification the first call made, and when. */

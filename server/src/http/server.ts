@@ -17,15 +17,20 @@ import { assignmentRoutes } from './routes/assignment.routes.ts';
 import { attachmentRoutes } from './routes/attachments.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { automationRoutes } from './routes/automations.routes.ts';
 import { broadcastRedirectRoutes } from './routes/broadcast-redirect.routes.ts';
 import { broadcastRoutes } from './routes/broadcasts.routes.ts';
 import { cannedResponseRoutes } from './routes/canned-responses.routes.ts';
 import { channelRoutes } from './routes/channels.routes.ts';
 import { contactMessageRoutes } from './routes/contact-messages.routes.ts';
+import { contactTimelineRoutes } from './routes/contact-timeline.routes.ts';
 import { contactRoutes } from './routes/contacts.routes.ts';
 import { conversationMessageRoutes } from './routes/conversation-messages.routes.ts';
 import { conversationStreamRoutes } from './routes/conversation-stream.routes.ts';
 import { conversationRoutes } from './routes/conversations.routes.ts';
+import { couponCampaignRoutes } from './routes/coupon-campaigns.routes.ts';
+import { couponReportRoutes } from './routes/coupon-reports.routes.ts';
+import { couponRoutes } from './routes/coupons.routes.ts';
 import { csatRoutes } from './routes/csat.routes.ts';
 import { eventRoutes } from './routes/events.routes.ts';
 import { importRoutes } from './routes/imports.routes.ts';
@@ -38,9 +43,12 @@ import { notificationsRoutes } from './routes/notifications.routes.ts';
 import { preferencesRoutes } from './routes/preferences.routes.ts';
 import { realtimeRoutes } from './routes/realtime.routes.ts';
 import { reportRoutes } from './routes/reports.routes.ts';
+import { segmentVocabularyRoutes } from './routes/segment-vocabulary.routes.ts';
 import { segmentRoutes } from './routes/segments.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
+import { staffRoutes } from './routes/staff.routes.ts';
 import { systemRoutes } from './routes/system.routes.ts';
+import { systemAdminRoutes } from './routes/system-admin.routes.ts';
 import { teamRoutes } from './routes/teams.routes.ts';
 import { telegramWebhookRoutes } from './routes/telegram-webhook.routes.ts';
 import { templateRoutes } from './routes/templates.routes.ts';
@@ -129,14 +137,18 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
 
   for (const routes of [
     systemRoutes,
+    systemAdminRoutes,
     authRoutes,
     userRoutes,
     apiKeyRoutes,
     settingsRoutes,
     auditRoutes,
     contactRoutes,
+    contactTimelineRoutes,
     eventRoutes,
+    automationRoutes,
     segmentRoutes,
+    segmentVocabularyRoutes,
     broadcastRoutes,
     broadcastRedirectRoutes,
     conversationRoutes,
@@ -161,6 +173,10 @@ export async function buildHttp(deps: HttpDeps, log: Logger): Promise<Http> {
     notificationTypesRoutes,
     notificationsRoutes,
     preferencesRoutes,
+    couponCampaignRoutes,
+    couponRoutes,
+    couponReportRoutes,
+    staffRoutes,
     webAppRoutes,
   ]) {
     await app.register(async (scope) => routes(scope as unknown as Http, deps));

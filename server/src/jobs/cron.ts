@@ -42,11 +42,47 @@ const CRON_ITEMS: Array<CronItem & { task: JobName }> = [
     options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'conversations.snooze_sweep' },
   },
   {
+    task: 'notifications.drain',
+    identifier: 'notifications.drain',
+    match: '* * * * *',
+    // A safety net, not the way notifications go: triggers and timers wake the drain themselves; this catches rows a
+    // crashed drain left behind (due, or `sending` past the lease). Same key as a trigger's wake-up, so they coalesce.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'notifications.drain' },
+  },
+  {
     task: 'notifications.prune_keys',
     identifier: 'notifications.prune_keys',
     match: '30 * * * *',
     // Expired idempotency keys only take space (an expired key is taken over anyway); hourly is plenty.
     options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'notifications.prune_keys' },
+  },
+  {
+    task: 'staff_alerts.sweep',
+    identifier: 'staff_alerts.sweep',
+    match: '* * * * *',
+    // Each waiting period is alerted once (staff_alerts_sent), so a missed tick is caught by the next one.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'staff_alerts.sweep' },
+  },
+  {
+    task: 'automations.sweep',
+    identifier: 'automations.sweep',
+    match: '* * * * *',
+    // Waits and waiting checks have their own jobs; this only catches lost ones, so missed ticks need no backfill.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'automations.sweep' },
+  },
+  {
+    task: 'automations.calendar_pass',
+    identifier: 'automations.calendar_pass',
+    match: '* * * * *',
+    // Each rule's pass covers everything since its own last pass (up to a day), so a missed tick is caught by the next.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'automations.calendar_pass' },
+  },
+  {
+    task: 'automations.segment_pass',
+    identifier: 'automations.segment_pass',
+    match: '*/5 * * * *',
+    // Evaluates each segment-entry rule's segment over all contacts: every 5 minutes is timely enough and cheap.
+    options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'automations.segment_pass' },
   },
 ];
 

@@ -53,6 +53,9 @@ export function jobHandlers(services: Services): Handlers {
         lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
       });
     },
+    'notifications.drain': async (_payload, helpers) => {
+      await services.notifications.drain({ signal: helpers.abortSignal });
+    },
     'notifications.digest_flush': async ({ digestId }) => {
       await services.notifications.flushDigest(digestId);
     },
@@ -92,6 +95,53 @@ export function jobHandlers(services: Services): Handlers {
     },
     'notifications.prune_keys': async () => {
       await services.notifications.pruneKeys();
+    },
+    'coupons.deliver': async ({ couponId }, helpers) => {
+      await services.couponDelivery.deliver(couponId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'coupons.deliver_batch': async ({ campaignId, batchId }, helpers) => {
+      await services.couponDelivery.deliverBatch(campaignId, batchId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'staff_bot.update': async ({ channelId, update }) => {
+      await services.staffBot.handle(channelId, update);
+    },
+    'staff_bot.send': async (payload) => {
+      await services.staffAlerts.send(payload);
+    },
+    'staff_alerts.sweep': async () => {
+      await services.staffAlerts.sweep();
+    },
+    'automations.step': async ({ runId }, helpers) => {
+      await services.automations.advance(runId, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'automations.events': async ({ eventIds }) => {
+      await services.automations.triggers.matchEvents(eventIds);
+    },
+    'automations.waiting_check': async ({ automationId, conversationId }) => {
+      await services.automations.triggers.checkWaiting(automationId, conversationId);
+    },
+    'automations.webhook': async ({ runId, step }, helpers) => {
+      await services.automations.sendWebhook(runId, step, {
+        lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+      });
+    },
+    'automations.sweep': async () => {
+      await services.automations.sweep();
+    },
+    'automations.calendar_pass': async () => {
+      await services.automationCalendar.pass();
+    },
+    'automations.segment_pass': async () => {
+      await services.automationCalendar.segmentPass();
+    },
+    'automations.retention_cleanup': async (_payload, helpers) => {
+      await services.retention.cleanup({ signal: helpers.abortSignal });
     },
     'system.probe': async ({ token }, helpers) => {
       await services.system.recordProbe(token, helpers.job.id);

@@ -45,10 +45,16 @@ export interface JobMap {
   /** Every minute (jobs/cron.ts): wake snoozed conversations whose time has passed (safety net for lost wake jobs). */
   'conversations.snooze_sweep': { _cron?: { ts: string; backfilled?: boolean } };
   /**
-   * Deliver one notification (services/notifications.service.ts): preferences are checked now, not when queued; channels
-   * in order with fallback on permanent failures; retried with backoff on transient ones.
+   * Deliver one notification (services/notifications.service.ts): only jobs queued before the drain (migration 0026)
+   * still carry this name; new notifications go through `notifications.drain`.
    */
   'notifications.deliver': { notificationId: string };
+  /**
+   * Deliver every due notification in batches, then end (services/notification-drain.ts): woken by triggers (job key
+   * `notifications.drain`), by a scheduled time, a retry or the end of quiet hours (`notifications.drain@<second>`), and
+   * every minute by cron (rows a crashed drain left `sending` are failed as interrupted after the lease).
+   */
+  'notifications.drain': { _cron?: { ts: string; backfilled?: boolean } };
   /** Send a digest's one merged message when its window closes (job_key `notification-digest:<id>`). */
   'notifications.digest_flush': { digestId: string };
   /**
@@ -69,8 +75,56 @@ export interface JobMap {
   'email.process': { id: number };
   /** Hourly (jobs/cron.ts): delete notification idempotency keys older than 24 h (services/notifications.service.ts). */
   'notifications.prune_keys': { _cron?: { ts: string; backfilled?: boolean } };
+  /** Send one issued coupon's code with its QR image to the customer (services/coupons.delivery.ts). */
+  'coupons.deliver': { couponId: string };
+  /** Send every pending coupon of a segment batch (job key per batch; rows claimed with SKIP LOCKED). */
+  'coupons.deliver_batch': { campaignId: string; batchId: string };
+  /**
+   * Handle one update of a staff bot (services/staff-bot.ts): linking, coupon checks, /login. Queued by the receive path
+   * instead of recording anything in the inbox; one queue per chat keeps a person's updates in order.
+   */
+  'staff_bot.update': { channelId: string; update: StaffBotUpdate };
+  /** Send one staff alert to one linked staff member through a staff bot (services/staff-alerts.ts). */
+  'staff_bot.send': { channelId: string; chatId: string; html: string };
+  /** Every minute (jobs/cron.ts): alert staff about long waits, auto-paused broadcasts and channel errors. */
+  'staff_alerts.sweep': { _cron?: { ts: string; backfilled?: boolean } };
+  /**
+   * Advance one automation run (services/automations/run-engine.ts) until a wait, a pending webhook, a stop, a failure
+   * or the end; job_key `automation-run:<id>` (a wait re-queues it at wake_at). runId: the bigint id as text.
+   */
+  'automations.step': { runId: string };
+  /** Match stored events (queued with them by the events API) against enabled `event` rules and start their runs. */
+  'automations.events': { eventIds: string[] };
+  /** Start a `waiting` conversation rule's run if the conversation still waits (queued at waitingSince + N minutes). */
+  'automations.waiting_check': { automationId: string; conversationId: string };
+  /** POST one run step's signed webhook (retried with backoff), then resume the run. */
+  'automations.webhook': { runId: string; step: number };
+  /** Every minute (jobs/cron.ts): wake due waiting runs whose jobs were lost; start overdue `waiting` runs. */
+  'automations.sweep': { _cron?: { ts: string; backfilled?: boolean } };
+  /**
+   * Every minute (jobs/cron.ts): the calendar triggers' pass (services/automations/calendar.ts): schedule, date-attribute
+   * and inactivity rules start the runs whose moment fell since their last pass.
+   */
+  'automations.calendar_pass': { _cron?: { ts: string; backfilled?: boolean } };
+  /** Every 5 minutes (jobs/cron.ts): segment-entry rules compare their segment with the last snapshot. */
+  'automations.segment_pass': { _cron?: { ts: string; backfilled?: boolean } };
+  /** The retention cleanup (services/automations/retention.ts), queued by the built-in rule's step; job key: one at a time. */
+  'automations.retention_cleanup': { runId?: string };
   /** A no-op that records it ran; used by the multi-process test and `/health` diagnostics. */
   'system.probe': { token: string };
+}
+
+/** What the staff bot needs of an update (a slim copy of the mapped event, JSON-safe). */
+export interface StaffBotUpdate {
+  kind: 'message' | 'callback';
+  from: { id: string; username?: string; languageCode?: string; firstName?: string };
+  chatId: string;
+  messageId?: string;
+  text?: string;
+  /** The largest size of a photo, to decode a QR code from. */
+  photoFileId?: string;
+  data?: string;
+  callbackQueryId?: string;
 }
 
 export type JobName = keyof JobMap;

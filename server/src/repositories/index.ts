@@ -2,6 +2,9 @@ import type { DbOrTx } from '../db/database.ts';
 import { AssignmentsRepository } from './assignments.repository.ts';
 import { AttachmentsRepository } from './attachments.repository.ts';
 import { AuditRepository } from './audit.repository.ts';
+import { AutomationCalendarRepository } from './automation-calendar.repository.ts';
+import { AutomationRunsRepository } from './automation-runs.repository.ts';
+import { AutomationsRepository } from './automations.repository.ts';
 import { BroadcastClicksRepository } from './broadcast-clicks.repository.ts';
 import { BroadcastDeliveriesRepository } from './broadcast-deliveries.repository.ts';
 import { BroadcastsRepository } from './broadcasts.repository.ts';
@@ -10,8 +13,11 @@ import { ButtonTapsRepository } from './button-taps.repository.ts';
 import { CannedResponsesRepository } from './canned-responses.repository.ts';
 import { ChannelHealthRepository } from './channel-health.repository.ts';
 import { ChannelsRepository } from './channels.repository.ts';
+import { ContactTimelineRepository } from './contact-timeline.repository.ts';
 import { ContactsRepository } from './contacts.repository.ts';
 import { ConversationsRepository } from './conversations.repository.ts';
+import { CouponsRepository } from './coupons.repository.ts';
+import { CouponsStatsRepository } from './coupons-stats.repository.ts';
 import { CredentialsRepository } from './credentials.repository.ts';
 import { CsatRepository } from './csat.repository.ts';
 import { DeliveriesRepository } from './deliveries.repository.ts';
@@ -25,6 +31,7 @@ import { LabelsRepository } from './labels.repository.ts';
 import { MembershipsRepository } from './memberships.repository.ts';
 import { MessagesRepository } from './messages.repository.ts';
 import { NotificationDigestsRepository } from './notification-digests.repository.ts';
+import { NotificationDrainRepository } from './notification-drain.repository.ts';
 import { NotificationTypesRepository } from './notification-types.repository.ts';
 import { NotificationsRepository } from './notifications.repository.ts';
 import { PreferencesRepository } from './preferences.repository.ts';
@@ -32,9 +39,15 @@ import { PresenceRepository } from './presence.repository.ts';
 import { RealtimeRepository } from './realtime.repository.ts';
 import { RepliesRepository } from './replies.repository.ts';
 import { ReportsRepository } from './reports.repository.ts';
+import { ReportsActivityRepository } from './reports-activity.repository.ts';
+import { ReportsDeliveryRepository } from './reports-delivery.repository.ts';
+import { RetentionRepository } from './retention.repository.ts';
+import { SegmentVocabularyRepository } from './segment-vocabulary.repository.ts';
 import { SegmentsRepository } from './segments.repository.ts';
 import { SettingsRepository } from './settings.repository.ts';
+import { StaffRepository } from './staff.repository.ts';
 import { SystemRepository } from './system.repository.ts';
+import { SystemAdminRepository } from './system-admin.repository.ts';
 import { TeamsRepository } from './teams.repository.ts';
 import { TelegramRateRepository } from './telegram-rate.repository.ts';
 import { TelegramUpdatesRepository } from './telegram-updates.repository.ts';
@@ -49,6 +62,11 @@ export function repositories(db: DbOrTx) {
     assignments: new AssignmentsRepository(db),
     attachments: new AttachmentsRepository(db),
     audit: new AuditRepository(db),
+    // Automations (issue 8): rules and their runs.
+    automations: new AutomationsRepository(db),
+    automationRuns: new AutomationRunsRepository(db),
+    // Calendar triggers' passes and segment snapshots (issue 8).
+    automationCalendar: new AutomationCalendarRepository(db),
     broadcastClicks: new BroadcastClicksRepository(db),
     broadcastDeliveries: new BroadcastDeliveriesRepository(db),
     broadcasts: new BroadcastsRepository(db),
@@ -62,12 +80,17 @@ export function repositories(db: DbOrTx) {
     channelHealth: new ChannelHealthRepository(db),
     channels: new ChannelsRepository(db),
     contacts: new ContactsRepository(db),
+    contactTimeline: new ContactTimelineRepository(db),
     conversations: new ConversationsRepository(db),
     deliveries: new DeliveriesRepository(db),
     emailAddresses: new EmailAddressesRepository(db),
     emailInbound: new EmailInboundRepository(db),
     preferences: new PreferencesRepository(db),
     credentials: new CredentialsRepository(db),
+    // Coupons and the staff bot (issue 8).
+    coupons: new CouponsRepository(db),
+    couponStats: new CouponsStatsRepository(db),
+    staff: new StaffRepository(db),
     events: new EventsRepository(db),
     identities: new IdentitiesRepository(db),
     imports: new ImportsRepository(db),
@@ -79,12 +102,21 @@ export function repositories(db: DbOrTx) {
     notificationTypes: new NotificationTypesRepository(db),
     notifications: new NotificationsRepository(db),
     notificationDigests: new NotificationDigestsRepository(db),
+    notificationDrain: new NotificationDrainRepository(db),
     presence: new PresenceRepository(db),
     realtime: new RealtimeRepository(db),
     reports: new ReportsRepository(db),
+    // Batched deletes of old raw data (the retention cleanup).
+    retention: new RetentionRepository(db),
+    reportsActivity: new ReportsActivityRepository(db),
+    reportsDelivery: new ReportsDeliveryRepository(db),
     segments: new SegmentsRepository(db),
+    // The segment builder's suggestions (tags, event names, attribute names).
+    segmentVocabulary: new SegmentVocabularyRepository(db),
     settings: new SettingsRepository(db),
     system: new SystemRepository(db),
+    // The System page: graphile-worker queues, workers, schedules, database size.
+    systemAdmin: new SystemAdminRepository(db),
     telegramRate: new TelegramRateRepository(db),
     teams: new TeamsRepository(db),
     telegramUpdates: new TelegramUpdatesRepository(db),

@@ -2,12 +2,17 @@ import { TelegramFiles } from '../channels/telegram/telegram.files.ts';
 import { DEFAULT_RATE_POLICY, TelegramLimiter } from '../channels/telegram/telegram.limiter.ts';
 import { TelegramReceiver } from '../channels/telegram/telegram.receiver.ts';
 import { TelegramWebhooks } from '../channels/telegram/telegram.webhook.ts';
+import { cronItems } from '../jobs/cron.ts';
 import { ApiKeysService } from './api-keys.service.ts';
 import { AssignmentService } from './assignment.service.ts';
 import { AutoAssignService, autoAssignHook } from './assignment-auto.ts';
 import { AuditService } from './audit.service.ts';
 import { AuthService } from './auth.service.ts';
 import { AutoReplyService } from './auto-reply.ts';
+import { AutomationsService } from './automations/automations.service.ts';
+import { registerBuiltinActions } from './automations/builtins.ts';
+import { CalendarTriggers } from './automations/calendar.ts';
+import { RetentionService } from './automations/retention.ts';
 import { BROADCAST_CALLBACK_PREFIX } from './broadcast-buttons.ts';
 import { BroadcastClicksService } from './broadcast-clicks.ts';
 import { BroadcastDeliveryManager, DEFAULT_BROADCAST_DELIVERY } from './broadcast-delivery.ts';
@@ -19,10 +24,13 @@ import { CannedResponsesService } from './canned-responses.service.ts';
 import { ChannelHealthService } from './channel-health.service.ts';
 import { ChannelsService } from './channels.service.ts';
 import { ContactMessagesService } from './contact-messages.service.ts';
+import { ContactTimelineService } from './contact-timeline.service.ts';
 import { ContactsService } from './contacts.service.ts';
 import type { ServiceContext } from './context.ts';
 import { ConversationHooks } from './conversation-hooks.ts';
 import { ConversationsService } from './conversations.service.ts';
+import { CouponDelivery } from './coupons.delivery.ts';
+import { CouponsService } from './coupons.service.ts';
 import { CSAT_PREFIX, CsatService } from './csat.service.ts';
 import { EmailReceiveService } from './email-receive.service.ts';
 import { EmailSenders } from './email-senders.ts';
@@ -45,9 +53,14 @@ import { PresenceService } from './presence.service.ts';
 import { ReceiveService } from './receive.service.ts';
 import { RepliesService } from './replies.service.ts';
 import { ReportsService } from './reports.service.ts';
+import { SegmentVocabularyService } from './segment-vocabulary.service.ts';
 import { SegmentsService } from './segments.service.ts';
 import { SettingsService } from './settings.service.ts';
+import { StaffAlertsService } from './staff-alerts.ts';
+import { StaffBotLinks } from './staff-bot.links.ts';
+import { StaffBotService } from './staff-bot.ts';
 import { SystemService } from './system.service.ts';
+import { SystemAdminService } from './system-admin.service.ts';
 import { TeamsService } from './teams.service.ts';
 import { TelegramRateService } from './telegram-rate.service.ts';
 import { TemplatesService } from './templates.service.ts';
@@ -96,13 +109,54 @@ export function createServices(ctx: ServiceContext) {
   const preferenceCommands = new PreferenceCommands(ctx, preferences, telegramAdapters);
   receive.onCommand(preferenceCommands.onCommand);
   callbacks.register(PREFERENCES_PREFIX, preferenceCommands.onTap);
+  // Automations (issue 8): rules and runs; their triggers hook the receive path and status changes, their actions call
+  // the notification, reply and inbox services. Coupons and staff alerts plug in with automations.use({...}).
+  const automations = new AutomationsService(ctx, {
+    notifications,
+    templates,
+    outbound,
+    assignment: new AssignmentService(ctx),
+    conversations: new ConversationsService(ctx, conversationHooks),
+  });
+  conversationHooks.onIncomingMessage('automations', automations.triggers.incomingHook);
+  conversationHooks.onStatusChanged('automations', (r, c) => automations.triggers.statusChanged(r, c));
+  // Coupons and the staff bot (issue 8): staff-bot channels' updates leave the receive path for the staff bot; the
+  // automation actions issue_coupon and notify_staff call these two services.
+  const coupons = new CouponsService(ctx);
+  const staffAlerts = new StaffAlertsService(ctx, telegramAdapters);
+  const staffBotLinks = new StaffBotLinks(ctx);
+  const staffBot = new StaffBotService(
+    ctx,
+    coupons,
+    staffBotLinks,
+    telegramAdapters,
+    new TelegramFiles(channels),
+  );
+  receive.onStaffBot(staffBot.route);
+  automations.use({
+    coupons,
+    staffAlerts: {
+      notify: (a) => staffAlerts.notify({ ...a, kind: a.kind as never, roles: a.roles as never }),
+    },
+  });
+  // Calendar triggers, the newsletter broadcast, the daily report and the retention cleanup (issue 8).
+  const broadcasts = new BroadcastsService(ctx, templates, telegramAdapters);
+  registerBuiltinActions(automations, { broadcasts, staffAlerts: () => staffAlerts });
   return {
     ctx,
+    coupons,
+    couponDelivery: new CouponDelivery(ctx, telegramAdapters, emailSenders),
+    staffAlerts,
+    staffBot,
+    staffBotLinks,
     apiKeys: new ApiKeysService(ctx),
     assignment: new AssignmentService(ctx),
     audit: new AuditService(ctx),
     autoAssign: new AutoAssignService(ctx),
     auth: new AuthService(ctx),
+    automations,
+    automationCalendar: new CalendarTriggers(ctx),
+    retention: new RetentionService(ctx),
     autoReply,
     // Batched sending for bulk callers (broadcasts): same adapters and limiter as `outbound`.
     bulkSender: new BulkSender(ctx, telegramAdapters),
@@ -119,9 +173,10 @@ export function createServices(ctx: ServiceContext) {
     channels,
     contactMessages: new ContactMessagesService(ctx, replies),
     contacts: new ContactsService(ctx),
+    contactTimeline: new ContactTimelineService(ctx),
     conversationHooks,
     events: new EventsService(ctx),
-    conversations: new ConversationsService(ctx),
+    conversations: new ConversationsService(ctx, conversationHooks),
     csat,
     files: new FilesService(ctx, { telegram: new TelegramFiles(channels) }),
     imports: new ImportsService(ctx),
@@ -144,8 +199,11 @@ export function createServices(ctx: ServiceContext) {
     replies,
     reports: new ReportsService(ctx),
     segments: new SegmentsService(ctx),
+    segmentVocabulary: new SegmentVocabularyService(ctx),
     settings: new SettingsService(ctx),
     system: new SystemService(ctx),
+    // The System page: queues, failed jobs and retry, workers, recurring jobs (jobs/cron.ts).
+    systemAdmin: new SystemAdminService(ctx, cronItems()),
     teams: new TeamsService(ctx),
     templates,
     telegram: new TelegramReceiver(ctx, channels, receive),

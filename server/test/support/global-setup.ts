@@ -11,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A superuser URL of the test server (database name replaced per test file). */
     pgAdminUrl: string;
+    /** Why building the web app failed in the global setup; empty when web/dist holds this run's build. */
+    webBuildError: string;
   }
 }
 
@@ -34,10 +36,26 @@ export default async function setup(project: TestProject) {
   await migrate(pool, log);
   await pool.end();
   project.provide('pgAdminUrl', embedded.url);
+  // The browser tests share one build of the web app: files building it in parallel would write web/dist at once.
+  project.provide('webBuildError', await buildWebAppOnce());
   return async () => {
     await embedded.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+/** Builds web/dist from the current sources; a failure only fails the browser tests (they report this message). */
+async function buildWebAppOnce(): Promise<string> {
+  try {
+    const { build } = await import('vite');
+    await build({
+      configFile: path.resolve(import.meta.dirname, '../../../web/vite.config.ts'),
+      logLevel: 'error',
+    });
+    return '';
+  } catch (err) {
+    return (err as Error).message || String(err);
+  }
 }
 
 /** The same server URL with another database name. */

@@ -19,6 +19,12 @@ document.getElementById('f').onsubmit = async (ev) => {
   const r = await fetch('/api/v1/auth/setup', { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token, displayName: n.value, email: e.value, password: p.value }) });
   const body = await r.json();
-  msg.textContent = r.ok ? 'Готово. Войдите: ' + body.user.email + ' / Done, you can sign in.' : (body.error && body.error.message);
+  if (!r.ok) { msg.textContent = body.error && body.error.message; return; }
+  // On to the web app's sign-in page (built-in at /), with the new owner's address to sign in with.
+  msg.textContent = 'Готово. Войдите как ' + body.user.email + ' / Done, sign in as ' + body.user.email + ': ';
+  const a = document.createElement('a');
+  a.href = '/';
+  a.textContent = 'открыть Switchboard / open Switchboard';
+  msg.appendChild(a);
 };
 </script></body></html>`;
