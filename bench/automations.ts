@@ -74,7 +74,7 @@ try {
     await sql`insert into contacts (external_id, first_name, language, timezone, birthday, subscribed)
       select 'ab-' || g, 'Name' || g, case when g % 2 = 0 then 'en' else 'ru' end,
         (${ZONES}::text[])[1 + g % ${ZONES.length + 1}::int],
-        (make_date(1952 + g % 54, 1, 1) + ((g * 7919) % (case when (1952 + g % 54) % 4 = 0 then 366 else 365 end)))::date,
+        (make_date(1952 + g % 54, 1, 1) + ((g::bigint * 7919) % (case when (1952 + g % 54) % 4 = 0 then 366 else 365 end))::int)::date,
         true
       from generate_series(${from}::int, ${to}::int) g`.execute(db);
   }
