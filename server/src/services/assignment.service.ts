@@ -49,13 +49,11 @@ export class AssignmentService {
       if (!seen) throw new NotFoundError('Conversation', conversationId);
       if (!(await canSee(r, p, seen))) {
         // A taker who lost the race no longer sees the conversation (someone else holds it now), yet saw it a moment
-        // ago as a member of its channel or team: tell them it is taken rather than gone.
-        if (
-          input.ifUnassigned &&
-          seen.assigneeId !== null &&
-          (await this.worksOn(r, p.id, seen, seen.teamId))
-        )
-          throw await this.taken(r, seen);
+        // ago as a member of its channel or team: tell them it is taken rather than gone. Read the row again: the
+        // visibility check is its own statement, so the winner may have committed between it and the read above.
+        const now = input.ifUnassigned ? await r.conversations.get(conversationId) : undefined;
+        if (now && now.assigneeId !== null && (await this.worksOn(r, p.id, now, now.teamId)))
+          throw await this.taken(r, now);
         // Otherwise a conversation the caller cannot see does not exist for them.
         throw new NotFoundError('Conversation', conversationId);
       }
