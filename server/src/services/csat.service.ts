@@ -7,9 +7,10 @@ import type { CallbackAnswer, CallbackHandler } from './callback-router.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import type { IncomingMessageHook } from './conversation-hooks.ts';
 import { CONVERSATIONS_ROOM } from './conversation-recorder.ts';
+import { CSAT_BUILT_IN_TEXTS, csatText, csatThanksMessage, csatThanksToast } from './csat.texts.ts';
 import { inboxSettingsOf } from './inbox-settings.ts';
 import type { OutboundService } from './outbound.service.ts';
-import { type ReplyLanguage, replyLanguage } from './reply-language.ts';
+import { replyLanguage } from './reply-language.ts';
 
 /** Callback data prefix of the survey's buttons: `csat:<responseId>:<1-5>`. */
 export const CSAT_PREFIX = 'csat:';
@@ -17,28 +18,6 @@ export const CSAT_PREFIX = 'csat:';
 export const COMMENT_WINDOW_MS = 3600_000;
 /** Longest comment kept. */
 const MAX_COMMENT = 2000;
-
-const TEXTS: Record<
-  ReplyLanguage,
-  Record<'question' | 'thanks' | 'toast' | 'changed' | 'closed' | 'unknown', string>
-> = {
-  ru: {
-    question: 'Пожалуйста, оцените, как мы вам помогли: от 1 (плохо) до 5 (отлично).',
-    thanks: 'Спасибо за оценку! Если хотите, напишите в ответ, что нам стоит улучшить.',
-    toast: 'Спасибо за оценку!',
-    changed: 'Оценка изменена',
-    closed: 'Опрос уже закрыт',
-    unknown: 'Опрос не найден',
-  },
-  en: {
-    question: 'How would you rate our help? From 1 (poor) to 5 (excellent).',
-    thanks: 'Thank you for your rating! If you like, reply with what we could do better.',
-    toast: 'Thank you for your rating!',
-    changed: 'Rating updated',
-    closed: 'This survey has closed',
-    unknown: 'Survey not found',
-  },
-};
 
 const DATA = /^csat:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([1-5])$/;
 
@@ -55,8 +34,9 @@ function summaryOf(row: CsatResponse) {
 /**
  * Customer satisfaction: a survey with inline buttons 1–5 sent when a conversation is resolved (inbox settings
  * `csat.enabled`) or on demand; a tap rates (later taps within `csat.windowHours` of sending change it), the customer's
- * next message within an hour becomes the comment. csat_responses keeps every survey (reports read it); the latest
- * rating is also kept on the conversation.
+ * next message within an hour becomes the comment. The question, the thanks and the comment prompt are the channel's own
+ * when set (inbox settings `csat.question|thanks|commentPrompt`, per language), else the built-in ones (csat.texts.ts).
+ * csat_responses keeps every survey (reports read it); the latest rating is also kept on the conversation.
  */
 export class CsatService {
   constructor(
@@ -98,7 +78,8 @@ export class CsatService {
     });
     const { message } = await this.outbound.queueReply(r, {
       conversationId: conversation.id,
-      html: escapeHtml(TEXTS[lang].question),
+      // The channel's text or the built-in one; plain text either way, escaped for Telegram's HTML mode.
+      html: escapeHtml(csatText(inboxSettingsOf(channel), 'question', lang)),
       buttons: {
         kind: 'inline',
         rows: [
@@ -123,7 +104,7 @@ export class CsatService {
   /** The `csat:` button owner: records or changes the rating and answers with a toast. */
   readonly onTap: CallbackHandler = async (r, tap): Promise<CallbackAnswer> => {
     const lang = await replyLanguage(r, tap.contact.language);
-    const t = TEXTS[lang];
+    const t = CSAT_BUILT_IN_TEXTS[lang];
     const m = DATA.exec(tap.data);
     const row = m ? await r.csat.getForUpdate(m[1]!) : undefined;
     if (!m || !row || (row.contactId !== null && row.contactId !== tap.contact.id))
@@ -132,7 +113,8 @@ export class CsatService {
     const now = this.ctx.clock.now();
     const conversation = await r.conversations.get(row.conversationId);
     const channel = conversation ? await r.channels.get(conversation.channelId) : undefined;
-    const windowHours = channel ? inboxSettingsOf(channel).csat.windowHours : 24;
+    const settings = inboxSettingsOf(channel ?? { inboxSettings: {} });
+    const windowHours = settings.csat.windowHours;
     if (now.getTime() - row.sentAt.getTime() > windowHours * 3600_000) return { text: t.closed };
     const first = row.ratedAt === null;
     const rated = await r.csat.rate(row.id, rating, now, new Date(now.getTime() + COMMENT_WINDOW_MS));
@@ -140,10 +122,10 @@ export class CsatService {
     if (first && conversation)
       await this.outbound.queueReply(r, {
         conversationId: conversation.id,
-        html: escapeHtml(t.thanks),
+        html: escapeHtml(csatThanksMessage(settings, lang)),
         senderUserId: null,
       });
-    return { text: first ? t.toast : t.changed };
+    return { text: first ? csatThanksToast(settings, lang) : t.changed };
   };
 
   /** The `csat-comment` hook: the customer's next message after a rating (within the hour) is its comment. */

@@ -22,7 +22,13 @@ describe('inbox settings', () => {
       maxPerAgent: null,
       fairLimit: null,
     });
-    expect(s.csat).toEqual({ enabled: false, windowHours: 24 });
+    expect(s.csat).toEqual({
+      enabled: false,
+      windowHours: 24,
+      question: { ru: '', en: '' },
+      thanks: { ru: '', en: '' },
+      commentPrompt: { ru: '', en: '' },
+    });
     expect(inboxSettingsOf({ inboxSettings: {} })).toEqual(DEFAULT_INBOX_SETTINGS);
   });
 
@@ -53,5 +59,17 @@ describe('inbox settings', () => {
       '/autoAssign/fairLimit/windowMinutes',
     ]);
     expect(paths([])).toEqual(['']);
+  });
+
+  it('takes CSAT texts per language, empty meaning the built-in one, and refuses long or unknown ones', () => {
+    const s = validateInboxSettings(DEFAULT_INBOX_SETTINGS, { csat: { question: { ru: 'Оцените нас' } } });
+    expect(s.csat.question).toEqual({ ru: 'Оцените нас', en: '' });
+    expect(validateInboxSettings(s, { csat: { question: { ru: '' } } }).csat.question.ru).toBe('');
+    expect(paths({ csat: { thanks: { en: 'x'.repeat(1025) } } })).toEqual(['/csat/thanks/en']);
+    expect(paths({ csat: { commentPrompt: { ru: 5 } } })).toEqual(['/csat/commentPrompt/ru']);
+    expect(paths({ csat: { question: { de: 'Wie war es?' }, farewell: { ru: 'Пока' } } })).toEqual([
+      '/csat/farewell',
+      '/csat/question/de',
+    ]);
   });
 });

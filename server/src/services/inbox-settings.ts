@@ -32,8 +32,21 @@ export interface InboxSettings {
   };
   autoReply: { enabled: boolean; message: LocalizedText; outOfHoursMessage: LocalizedText };
   businessHours: { enabled: boolean; timezone: string; week: Record<Weekday, HoursRange[]> };
-  csat: { enabled: boolean; windowHours: number };
+  /** The survey's texts per language: empty = the built-in text (services/csat.texts.ts) in the customer's language. */
+  csat: {
+    enabled: boolean;
+    windowHours: number;
+    question: LocalizedText;
+    thanks: LocalizedText;
+    commentPrompt: LocalizedText;
+  };
 }
+
+/** The CSAT texts a channel may replace. */
+export const CSAT_TEXT_KEYS = ['question', 'thanks', 'commentPrompt'] as const;
+export type CsatTextKey = (typeof CSAT_TEXT_KEYS)[number];
+/** Longest CSAT text: the question and its buttons must stay one Telegram message, and the thanks a short one. */
+export const MAX_CSAT_TEXT = 1024;
 
 const WORKDAY: HoursRange[] = [{ from: '09:00', to: '18:00' }];
 
@@ -56,7 +69,14 @@ export const DEFAULT_INBOX_SETTINGS: InboxSettings = {
     timezone: 'Europe/Moscow',
     week: { mon: WORKDAY, tue: WORKDAY, wed: WORKDAY, thu: WORKDAY, fri: WORKDAY, sat: [], sun: [] },
   },
-  csat: { enabled: false, windowHours: 24 },
+  // Empty rather than a copy of the built-in texts: a channel nobody customised follows the product's wording.
+  csat: {
+    enabled: false,
+    windowHours: 24,
+    question: { ru: '', en: '' },
+    thanks: { ru: '', en: '' },
+    commentPrompt: { ru: '', en: '' },
+  },
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -97,17 +117,20 @@ function check(s: Record<string, unknown>): FieldProblem[] {
     bad(path, 'must be an object');
     return null;
   };
-  const text = (v: unknown, path: string) => {
+  const text = (v: unknown, path: string, optional = false, max = MAX_TEXT) => {
     const o = obj(v, path);
     if (!o) return;
     keysOnly(o, path, ['ru', 'en']);
-    for (const lang of ['ru', 'en'])
-      if (
-        typeof o[lang] !== 'string' ||
-        (o[lang] as string).trim() === '' ||
-        (o[lang] as string).length > MAX_TEXT
-      )
-        bad(`${path}/${lang}`, `must be a non-empty string of at most ${MAX_TEXT} characters`);
+    for (const lang of ['ru', 'en']) {
+      const value = o[lang];
+      if (typeof value !== 'string' || (!optional && value.trim() === '') || value.length > max)
+        bad(
+          `${path}/${lang}`,
+          optional
+            ? `must be a string of at most ${max} characters (empty: the built-in text)`
+            : `must be a non-empty string of at most ${max} characters`,
+        );
+    }
   };
 
   keysOnly(s, '', ['reopenWindowHours', 'autoAssign', 'autoReply', 'businessHours', 'csat']);
@@ -169,9 +192,10 @@ function check(s: Record<string, unknown>): FieldProblem[] {
 
   const c = obj(s.csat, '/csat');
   if (c) {
-    keysOnly(c, '/csat', ['enabled', 'windowHours']);
+    keysOnly(c, '/csat', ['enabled', 'windowHours', ...CSAT_TEXT_KEYS]);
     bool(c.enabled, '/csat/enabled');
     int(c.windowHours, '/csat/windowHours', 1, 24 * 30);
+    for (const key of CSAT_TEXT_KEYS) text(c[key], `/csat/${key}`, true, MAX_CSAT_TEXT);
   }
   return problems;
 }

@@ -9,7 +9,7 @@ import { closeAll, openAppInBrowser, signIn } from './browser-app.ts';
 
 /**
  * An owner's look at the dashboard and the System page in a real Chromium against a real Switchboard: seeded
- * conversations show up as charts with a CSV export, and a job that failed in its handler shows with its error and
+ * conversations and coupons show up as charts with a CSV export, and a job that failed in its handler shows with its error and
  * runs again from the retry button.
  */
 
@@ -88,6 +88,32 @@ beforeAll(async () => {
   await sql`insert into messages (conversation_id, message_type, sender_type, content, created_at)
     values (${salesConversation}, 'incoming', 'contact', 'hello', ${new Date(now - 3 * HOUR)})`.execute(db());
 
+  // A coupon campaign: four coupons issued over two days, two of them redeemed (conversion 50 %).
+  const campaign = (
+    await sql<{
+      id: string;
+    }>`insert into coupon_campaigns (name, discount_percent) values ('Autumn sale', 10) returning id`.execute(
+      db(),
+    )
+  ).rows[0]!.id;
+  for (const [hoursAgo, redeemedHoursAgo] of [
+    [30, 29],
+    [2, 1],
+    [2, null],
+    [2, null],
+  ] as const) {
+    const coupon = (
+      await sql<{ id: string }>`insert into coupons (campaign_id, contact_id, source, uses, created_at)
+        values (${campaign}, ${buyer}, 'manual', ${redeemedHoursAgo === null ? 0 : 1},
+          ${new Date(now - hoursAgo * HOUR)}) returning id`.execute(db())
+    ).rows[0]!.id;
+    if (redeemedHoursAgo !== null)
+      await sql`insert into coupon_redemptions (coupon_id, campaign_id, actor_type, actor_name, via, redeemed_at)
+        values (${coupon}, ${campaign}, 'user', 'Cashier', 'api', ${new Date(now - redeemedHoursAgo * HOUR)})`.execute(
+        db(),
+      );
+  }
+
   // A job that really fails in its handler: system.probe's insert breaks this constraint until the test drops it.
   await sql`alter table system_probes add constraint doomed_probe check (token <> 'doomed')`.execute(db());
   await app.services.ctx.repos.jobs.add('system.probe', { token: 'doomed' }, { maxAttempts: 1 });
@@ -127,7 +153,15 @@ describe('reports and system pages', () => {
     expect(await messages.locator('svg[role="img"] rect title').count()).toBeGreaterThanOrEqual(60);
     await messages.locator('svg[role="img"] text', { hasText: 'Support desk' }).waitFor();
     // Every section the owner may read is there, each with its chart or its empty state.
-    for (const name of ['inbox', 'messages', 'subscribers', 'broadcasts', 'notifications', 'preferences'])
+    for (const name of [
+      'inbox',
+      'messages',
+      'subscribers',
+      'broadcasts',
+      'notifications',
+      'preferences',
+      'coupons',
+    ])
       await page.getByTestId(`report-${name}`).getByRole('heading', { level: 2 }).waitFor();
     await page
       .getByTestId('report-subscribers')
@@ -167,6 +201,42 @@ describe('reports and system pages', () => {
     // The export follows the channel filter: only the support desk's rows.
     expect(lines.slice(1).every((l) => l.includes('Support desk'))).toBe(true);
   }, 90_000);
+
+  it('shows coupon conversions per day and per campaign over the chosen period, with their CSV', async () => {
+    const coupons = page.getByTestId('report-coupons');
+    await coupons.getByText('This report covers every channel.').waitFor();
+    const stat = (label: string) => coupons.locator('.report-stats div', { hasText: label }).locator('dd');
+    await stat('Issued').filter({ hasText: /^4$/ }).waitFor();
+    expect(await stat('Conversion').textContent()).toBe('50%');
+    expect(await stat('Redemptions').textContent()).toBe('2');
+    // One bar per day of the 7-day period and series; the tooltips add up to what was issued and redeemed.
+    const bars = coupons.locator('svg[role="img"] rect title');
+    expect(await bars.count()).toBe(7 * 2);
+    const total = (series: string) =>
+      bars
+        .allTextContents()
+        .then((titles) =>
+          titles
+            .filter((x) => x.includes(` · ${series}: `))
+            .reduce((sum, x) => sum + Number(x.split(': ').pop()), 0),
+        );
+    expect([await total('Issued'), await total('Redemptions')]).toEqual([4, 2]);
+    const row = coupons.getByTestId('coupon-campaigns').getByRole('row', { name: /Autumn sale/ });
+    expect(await row.locator('td').allTextContents()).toEqual(['4', '2', '50%']);
+    await coupons.scrollIntoViewIfNeeded();
+    await screenshot(page, '20-reports-coupons');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      coupons.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    // Not per channel: the file name carries no channel.
+    expect(download.suggestedFilename()).toMatch(/^coupons-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.trim().split('\n')).toContainEqual(
+      expect.stringMatching(/^[0-9a-f-]{36},Autumn sale,4,2,0\.5$/),
+    );
+  }, 60_000);
 
   it('shows the failed job with its error on the System page, and the retry button runs it again', async () => {
     await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'System' }).click();

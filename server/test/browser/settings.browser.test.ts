@@ -10,7 +10,7 @@ import { closeAll, openAppInBrowser, signIn } from './browser-app.ts';
 /**
  * An admin sets Switchboard up in a real Chromium against a real Switchboard, the fake Telegram server and a real SMTP
  * server: connects a bot by its token (a wrong token and a second connection are refused on the token field) and sees it
- * healthy, sets Saturday hours, adds a mailbox (a refused SMTP login shown on its field), invites a colleague, creates an
+ * healthy, sets Saturday hours and a CSAT question, adds a mailbox (a refused SMTP login shown on its field), invites a colleague, creates an
  * API key whose secret is shown once, a label and a canned response, and uses the menu on a phone-sized screen. The tests
  * run in order and share one signed-in page.
  */
@@ -103,22 +103,40 @@ describe('settings in the browser', () => {
       expect((await read<{ staffBot: boolean }>(`/api/v1/channels/${channelId}`)).staffBot).toBe(on);
       expect(await staffSwitch.isChecked()).toBe(on);
     }
-  });
+  }, 60_000);
 
-  it('saves business hours edited on the channel page', async () => {
+  it('saves business hours and a CSAT question of its own edited on the channel page', async () => {
     await page.getByLabel('Учитывать рабочие часы (вне их уходит текст для нерабочего времени)').check();
     const saturday = page.getByRole('group', { name: 'Суббота' });
     await saturday.getByRole('button', { name: 'Добавить часы' }).click();
     await saturday.getByLabel('Суббота, интервал 1: до').fill('14:00');
+    // CSAT: the Russian question replaced; the empty English one shows the built-in text it stands for.
+    await page.getByLabel('Просить оценку, когда диалог решён').check();
+    await page.getByLabel('Вопрос над кнопками 1–5 (Русский)').fill('Как мы справились? Оцените от 1 до 5.');
+    const english = page.getByLabel('Вопрос над кнопками 1–5 (English)');
+    await expect
+      .poll(() => english.getAttribute('placeholder'), { timeout: WAIT })
+      .toBe('How would you rate our help? From 1 (poor) to 5 (excellent).');
+    expect(await english.inputValue()).toBe('');
     await page.getByRole('button', { name: 'Сохранить настройки диалогов' }).click();
-    await page.getByText('Сохранено.').waitFor();
+    // This form's own confirmation (the bot form above may still show its own).
+    await page
+      .getByRole('form', { name: 'Работа с диалогами' })
+      .getByRole('status')
+      .filter({ hasText: 'Сохранено.' })
+      .waitFor();
     const channels = await read<{ data: { id: string }[] }>('/api/v1/channels');
-    const settings = await read<{ businessHours: { enabled: boolean; week: Record<string, unknown[]> } }>(
-      `/api/v1/channels/${channels.data[0]!.id}/inbox-settings`,
-    );
+    const settings = await read<{
+      businessHours: { enabled: boolean; week: Record<string, unknown[]> };
+      csat: { enabled: boolean; question: { ru: string; en: string } };
+    }>(`/api/v1/channels/${channels.data[0]!.id}/inbox-settings`);
     expect(settings.businessHours.enabled).toBe(true);
     expect(settings.businessHours.week.sat).toEqual([{ from: '09:00', to: '14:00' }]);
     expect(settings.businessHours.week.sun).toEqual([]);
+    expect(settings.csat).toMatchObject({
+      enabled: true,
+      question: { ru: 'Как мы справились? Оцените от 1 до 5.', en: '' },
+    });
     await screenshot(page, 'settings-03-business-hours');
   });
 

@@ -183,6 +183,72 @@ describe('CSAT', () => {
     expect((await survey(responseId)).rating).toBe(3);
   });
 
+  it("asks a Russian customer in the channel's own words and an English one in the built-in words", async () => {
+    const texts = {
+      question: { ru: 'Как вам <наш> ответ? Оцените от 1 до 5.', en: '' },
+      thanks: { ru: 'Благодарим!', en: '' },
+      commentPrompt: { ru: 'Что улучшить?', en: '' },
+    };
+    const saved = await call('PATCH', `/api/v1/channels/${channelId}/inbox-settings`, admin, { csat: texts });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().csat).toMatchObject({ enabled: true, ...texts });
+    const tooLong = await call('PATCH', `/api/v1/channels/${channelId}/inbox-settings`, admin, {
+      csat: { thanks: { en: 'x'.repeat(1025) } },
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.details).toMatchObject([{ path: '/csat/thanks/en' }]);
+    const builtIn = await call('GET', '/api/v1/inbox-settings/csat-texts', admin);
+    expect(builtIn.json().question.en).toMatch(/How would you rate/);
+
+    const resolveFor = async (user: TgUser, text: string) => {
+      bot.queueUpdate(say(user, text));
+      const conversation = await eventually(async () =>
+        db()
+          .selectFrom('conversations')
+          .selectAll()
+          .where('chatExternalId', '=', String(user.id))
+          .executeTakeFirst(),
+      );
+      const res = await call('PATCH', `/api/v1/conversations/${conversation.id}`, admin, {
+        status: 'resolved',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return eventually(async () =>
+        bot.sentTo(user.id).find((c) => c.method === 'sendMessage' && c.params.reply_markup),
+      );
+    };
+
+    const russian = tgUser({ language_code: 'ru' });
+    const english = tgUser({ language_code: 'en' });
+    const [ruQuestion, enQuestion] = await Promise.all([
+      resolveFor(russian, 'Где мой заказ?'),
+      resolveFor(english, 'Where is my order?'),
+    ]);
+    // Plain text, escaped for Telegram's HTML mode: the customer reads "<наш>" as typed.
+    expect(ruQuestion.params.text).toBe('Как вам &lt;наш&gt; ответ? Оцените от 1 до 5.');
+    expect(enQuestion.params.text).toBe('How would you rate our help? From 1 (poor) to 5 (excellent).');
+
+    // The Russian customer's rating is thanked in the channel's words, toast included.
+    const markup = ruQuestion.params.reply_markup;
+    const data = (typeof markup === 'string' ? JSON.parse(markup) : markup).inline_keyboard[0][4]
+      .callback_data as string;
+    const responseId = data.split(':')[1]!;
+    const surveyMessage = await eventually(async () => {
+      const row = await survey(responseId);
+      const m = row.messageId ? await app.services.ctx.repos.messages.get(row.messageId) : undefined;
+      return m?.sourceId ? m : undefined;
+    });
+    const before = answers().length;
+    bot.queueUpdate(tap(russian, data, Number(surveyMessage.sourceId)));
+    await eventually(async () => answers().length === before + 1);
+    expect(answers()[before]!.params.text).toBe('Благодарим!');
+    await eventually(async () =>
+      bot
+        .sentTo(russian.id)
+        .find((c) => c.method === 'sendMessage' && c.params.text === 'Благодарим! Что улучшить?'),
+    );
+  });
+
   it('refuses a survey for a group (409) and to roles that cannot write conversations (403)', async () => {
     const group = await conversationFor(db(), channelId, 'group');
     expect((await call('POST', `/api/v1/conversations/${group.conversationId}/csat`, admin)).statusCode).toBe(

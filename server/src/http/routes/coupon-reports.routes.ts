@@ -3,6 +3,7 @@ import { couponStatsTable } from '../../services/coupons.stats.ts';
 import { toCsv } from '../../services/reports-csv.ts';
 import { errorResponses, Nullable, Uuid } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
+import { reportQuery } from './reports.schemas.ts';
 
 export const StatsQuery = Type.Object(
   {
@@ -51,16 +52,11 @@ export async function couponReportRoutes(app: Http, { services }: HttpDeps) {
           tags: ['reports'],
           summary: `Coupons: issued, redeemed and conversion per campaign and source; redemptions per staff member, location and day${csvPath ? ' (CSV)' : ''}`,
           description:
-            'Period `[from, to)` (default: the last 30 days), at most 367 days; days are calendar days in `timezone` ' +
-            "(default: the workspace's). `format=csv` (or the `.csv` path): one row per campaign.",
-          querystring: Type.Object(
-            {
-              ...StatsQuery.properties,
-              campaignId: Type.Optional(Uuid),
-              format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-            },
-            { additionalProperties: false },
-          ),
+            'The period as every report takes it (default: the last 30 days), at most 367 days: ISO date-times `[from, to)` ' +
+            'or dates YYYY-MM-DD, both days included (the dashboard sends dates); days are calendar days in `timezone` ' +
+            "(default: the workspace's). `days` lists only days with coupons issued or redeemed. " +
+            '`format=csv` (or the `.csv` path): one row per campaign.',
+          querystring: reportQuery({ campaignId: Type.Optional(Uuid) }),
           ...(csvPath ? { produces: ['text/csv'] } : {}),
           response: {
             200: csvPath ? { type: 'string', description: 'text/csv' } : CouponStatsBody,
@@ -69,14 +65,21 @@ export async function couponReportRoutes(app: Http, { services }: HttpDeps) {
         },
       },
       async (req, reply) => {
-        const { format, ...query } = req.query as {
+        const { format, campaignId, ...bounds } = req.query as {
           format?: string;
           from?: string;
           to?: string;
           timezone?: string;
           campaignId?: string;
         };
-        const stats = await services.coupons.stats(query);
+        // Bounds read as every other report reads them (dates in the zone included), so one dashboard period fits all.
+        const period = await services.reports.period(bounds);
+        const stats = await services.coupons.stats({
+          from: period.from.toISOString(),
+          to: period.to.toISOString(),
+          timezone: period.timezone,
+          ...(campaignId ? { campaignId } : {}),
+        });
         if (!csvPath && format !== 'csv') return stats;
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

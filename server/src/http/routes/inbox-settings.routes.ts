@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import { CSAT_BUILT_IN_TEXTS } from '../../services/csat.texts.ts';
+import { CSAT_TEXT_KEYS } from '../../services/inbox-settings.ts';
 import { actor } from '../auth.ts';
 import { errorResponses, IdParams } from '../schemas.ts';
 import type { Http, HttpDeps } from '../server.ts';
@@ -7,11 +9,33 @@ import type { Http, HttpDeps } from '../server.ts';
 const SettingsBody = Type.Record(Type.String(), Type.Unknown(), {
   description:
     'reopenWindowHours, autoAssign {enabled, order, maxPerAgent, fairLimit}, autoReply {enabled, message, outOfHoursMessage}, ' +
-    'businessHours {enabled, timezone, week}, csat {enabled, windowHours}; see docs/api.md "Inbox"',
+    'businessHours {enabled, timezone, week}, csat {enabled, windowHours, question, thanks, commentPrompt}; see docs/api.md "Inbox"',
 });
+
+const Localized = Type.Object({ ru: Type.String(), en: Type.String() });
+const CsatTextsBody = Type.Object({ question: Localized, thanks: Localized, commentPrompt: Localized });
+
+/** The built-in CSAT texts, which an empty `csat.question|thanks|commentPrompt` stands for. */
+const builtInCsatTexts = Object.fromEntries(
+  CSAT_TEXT_KEYS.map((key) => [key, { ru: CSAT_BUILT_IN_TEXTS.ru[key], en: CSAT_BUILT_IN_TEXTS.en[key] }]),
+) as Record<(typeof CSAT_TEXT_KEYS)[number], { ru: string; en: string }>;
 
 /** A channel's inbox behaviour: read by anyone who reads channels, changed by those who manage them. */
 export async function inboxSettingsRoutes(app: Http, { services }: HttpDeps) {
+  app.get(
+    '/api/v1/inbox-settings/csat-texts',
+    {
+      config: { access: 'channels:read' },
+      schema: {
+        tags: ['channels'],
+        summary:
+          'The built-in CSAT texts per language: what an empty csat.question, thanks or commentPrompt sends',
+        response: { 200: CsatTextsBody, ...errorResponses },
+      },
+    },
+    async () => builtInCsatTexts,
+  );
+
   app.get(
     '/api/v1/channels/:id/inbox-settings',
     {

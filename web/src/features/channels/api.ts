@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api.ts';
 import type { Channel, Page } from '../../lib/types.ts';
 import { healthVerdict } from './health.ts';
-import type { ChannelDetail, ChannelHealth, ChannelMember, InboxSettings } from './types.ts';
+import type { ChannelDetail, ChannelHealth, ChannelMember, CsatTexts, InboxSettings } from './types.ts';
 
 /** Connected channels with their health (the token is never returned, only its hint) and the staff-bot flag. */
 export function useChannels() {
@@ -80,6 +80,15 @@ export function useInboxSettings(id: string) {
   return useQuery({
     queryKey: ['channels', id, 'inbox-settings'],
     queryFn: () => api<InboxSettings>(`/api/v1/channels/${id}/inbox-settings`),
+  });
+}
+
+/** The built-in CSAT texts, shown in the empty text fields (they never change while the app runs). */
+export function useCsatBuiltInTexts() {
+  return useQuery({
+    queryKey: ['inbox-settings', 'csat-texts'],
+    queryFn: () => api<CsatTexts>('/api/v1/inbox-settings/csat-texts'),
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }
 

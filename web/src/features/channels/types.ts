@@ -62,8 +62,21 @@ export interface InboxSettings {
   };
   autoReply: { enabled: boolean; message: LocalizedText; outOfHoursMessage: LocalizedText };
   businessHours: { enabled: boolean; timezone: string; week: Record<Weekday, HoursRange[]> };
-  csat: { enabled: boolean; windowHours: number };
+  /** Empty texts mean the built-in ones (CsatTexts), in the customer's language. */
+  csat: {
+    enabled: boolean;
+    windowHours: number;
+    question: LocalizedText;
+    thanks: LocalizedText;
+    commentPrompt: LocalizedText;
+  };
 }
+
+/** The CSAT texts a channel may replace. */
+export type CsatTextKey = 'question' | 'thanks' | 'commentPrompt';
+
+/** The built-in CSAT texts (GET /inbox-settings/csat-texts): what an empty channel text sends. */
+export type CsatTexts = Record<CsatTextKey, LocalizedText>;
 
 export interface ChannelMember {
   userId: string;

@@ -102,6 +102,21 @@ export interface PreferencesReport extends PeriodEcho {
   }>;
 }
 
+export interface CouponConversion {
+  issued: number;
+  /** Coupons issued in the period that were used at least once. */
+  redeemed: number;
+  /** redeemed / issued, 0..1 (0 when none were issued). */
+  conversion: number;
+}
+
+/** GET /reports/coupons: `days` holds only days with coupons issued or redeemed (see coupon-days.ts). */
+export interface CouponsReport extends PeriodEcho {
+  totals: CouponConversion & { redemptions: number };
+  campaigns: Array<{ campaignId: string; name: string } & CouponConversion>;
+  days: Array<{ day: string; issued: number; redemptions: number }>;
+}
+
 /** One report for a period; days cut in the user's zone (the workspace's when the user has none), narrowed to a channel where
  * the report is per channel (the key leaves the channel out elsewhere, so changing it refetches only those). */
 export function useReport<T>(

@@ -98,8 +98,16 @@ export const reportsEn = {
 
   'reports.coupons.title': 'Coupons',
   'reports.coupons.hint':
-    'Coupon conversions (issued, redeemed, per campaign, source, staff member and location) are on the Coupons page.',
+    'Coupons issued in the period, and how many of them were redeemed (conversion). Per day: coupons issued and redemptions made that day. Staff members, locations and sources are on the Coupons page.',
   'reports.coupons.open': 'Open coupon statistics',
+  'reports.coupons.issued': 'Issued',
+  'reports.coupons.redeemed': 'Redeemed',
+  'reports.coupons.conversion': 'Conversion',
+  'reports.coupons.redemptions': 'Redemptions',
+  'reports.coupons.perDay': 'Issued and redeemed per day',
+  'reports.coupons.perCampaign': 'Conversion per campaign',
+  'reports.coupons.campaign': 'Campaign',
+  'reports.coupons.none': 'No coupon was issued or redeemed in this period.',
 } as const;
 
 export const reportsRu: Record<keyof typeof reportsEn, string> = {
@@ -198,6 +206,14 @@ export const reportsRu: Record<keyof typeof reportsEn, string> = {
 
   'reports.coupons.title': 'Купоны',
   'reports.coupons.hint':
-    'Конверсия купонов (выдано, погашено, по кампаниям, источникам, сотрудникам и точкам) — на странице «Купоны».',
+    'Купоны, выданные за период, и сколько из них погашено (конверсия). По дням: выданные в этот день купоны и сделанные в этот день погашения. Сотрудники, точки и источники — на странице «Купоны».',
   'reports.coupons.open': 'Открыть статистику купонов',
+  'reports.coupons.issued': 'Выдано',
+  'reports.coupons.redeemed': 'Погашено',
+  'reports.coupons.conversion': 'Конверсия',
+  'reports.coupons.redemptions': 'Погашений',
+  'reports.coupons.perDay': 'Выдано и погашено по дням',
+  'reports.coupons.perCampaign': 'Конверсия по кампаниям',
+  'reports.coupons.campaign': 'Кампания',
+  'reports.coupons.none': 'В этом периоде купоны не выдавались и не погашались.',
 };

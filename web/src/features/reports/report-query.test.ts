@@ -21,7 +21,7 @@ describe('the query of a report', () => {
   });
 
   it('never sends the channel to reports that are not per channel', () => {
-    for (const name of ['broadcasts', 'notifications', 'preferences'] as const) {
+    for (const name of ['broadcasts', 'notifications', 'preferences', 'coupons'] as const) {
       expect(takesChannel(name)).toBe(false);
       expect(reportParams(name, period, 'UTC', 'ch-1')).not.toHaveProperty('channel');
     }

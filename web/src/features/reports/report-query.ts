@@ -11,7 +11,8 @@ export type ReportName =
   | 'subscribers'
   | 'broadcasts'
   | 'notifications'
-  | 'preferences';
+  | 'preferences'
+  | 'coupons';
 
 /** The reports that accept `?channel` (docs/api.md "Reports"). */
 export const CHANNEL_REPORTS: ReadonlySet<ReportName> = new Set<ReportName>([

@@ -276,7 +276,10 @@ export const settingsEn = {
   'settings.inbox.csatNoEmail': 'Ratings use Telegram buttons: mail conversations are never asked.',
   'settings.inbox.csatWindow': 'A rating is accepted within, hours',
   'settings.inbox.csatTexts':
-    'The question and buttons are sent in the customer’s language (Russian or English).',
+    'The survey goes in the customer’s language (Russian or English). Leave a text empty to send the built-in one shown in it. Plain text: markup is sent as typed.',
+  'settings.inbox.csatQuestion': 'Question above the 1–5 buttons ({language})',
+  'settings.inbox.csatThanks': 'Thanks after the rating ({language})',
+  'settings.inbox.csatCommentPrompt': 'Invitation to comment, after the thanks ({language})',
   'settings.inbox.reopen': 'Reopening',
   'settings.inbox.reopenHours': 'Reopen window, hours',
   'settings.inbox.reopenHint':
@@ -575,7 +578,11 @@ export const settingsRu: Record<keyof typeof settingsEn, string> = {
   'settings.inbox.csatOn': 'Просить оценку, когда диалог решён',
   'settings.inbox.csatNoEmail': 'Оценка ставится кнопками Telegram: в почтовых диалогах её не просят.',
   'settings.inbox.csatWindow': 'Оценка принимается в течение, часов',
-  'settings.inbox.csatTexts': 'Вопрос и кнопки отправляются на языке клиента (русском или английском).',
+  'settings.inbox.csatTexts':
+    'Опрос отправляется на языке клиента (русском или английском). Оставьте текст пустым, чтобы отправлялся встроенный, показанный в поле. Простой текст: разметка уходит как написана.',
+  'settings.inbox.csatQuestion': 'Вопрос над кнопками 1–5 ({language})',
+  'settings.inbox.csatThanks': 'Благодарность после оценки ({language})',
+  'settings.inbox.csatCommentPrompt': 'Приглашение оставить комментарий, после благодарности ({language})',
   'settings.inbox.reopen': 'Переоткрытие',
   'settings.inbox.reopenHours': 'Окно переоткрытия, часов',
   'settings.inbox.reopenHint':

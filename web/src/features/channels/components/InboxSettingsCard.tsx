@@ -1,11 +1,21 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import type { MessageKey } from '../../../i18n/en.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { errorAt, type FieldErrors, fieldErrors, problemText } from '../../../lib/field-errors.ts';
-import { useInboxSettings, useUpdateInboxSettings } from '../api.ts';
+import { useCsatBuiltInTexts, useInboxSettings, useUpdateInboxSettings } from '../api.ts';
 import { weekIsValid } from '../business-hours.ts';
 import { optionalInt } from '../inbox-settings-form.ts';
-import type { InboxSettings, LocalizedText } from '../types.ts';
+import type { CsatTextKey, InboxSettings, LocalizedText } from '../types.ts';
 import { BusinessHoursEditor } from './BusinessHoursEditor.tsx';
+
+/** The API's limit on a CSAT text (services/inbox-settings.ts MAX_CSAT_TEXT). */
+const MAX_CSAT_TEXT = 1024;
+
+const CSAT_LABEL: Record<CsatTextKey, MessageKey> = {
+  question: 'settings.inbox.csatQuestion',
+  thanks: 'settings.inbox.csatThanks',
+  commentPrompt: 'settings.inbox.csatCommentPrompt',
+};
 
 /** How this channel's inbox behaves: auto-assignment, auto-reply and business hours, CSAT, reopening. */
 export function InboxSettingsCard({
@@ -19,6 +29,7 @@ export function InboxSettingsCard({
 }) {
   const { t } = useI18n();
   const stored = useInboxSettings(channelId);
+  const builtIn = useCsatBuiltInTexts();
   const update = useUpdateInboxSettings(channelId);
   const [draft, setDraft] = useState<InboxSettings | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -68,6 +79,26 @@ export function InboxSettingsCard({
             onChange={(e) => set('autoReply', { [key]: { ...value, [lang]: e.target.value } })}
           />
           {err(`autoReply/${key}/${lang}`)}
+        </div>
+      ))}
+    </div>
+  );
+  const csatTexts = (key: CsatTextKey) => (
+    <div className="field-row">
+      {(['ru', 'en'] as const).map((lang) => (
+        <div key={lang} className="grow">
+          <label htmlFor={`csat-${key}-${lang}`}>
+            {t(CSAT_LABEL[key], { language: t(lang === 'ru' ? 'language.ru' : 'language.en') })}
+          </label>
+          <textarea
+            id={`csat-${key}-${lang}`}
+            rows={2}
+            maxLength={MAX_CSAT_TEXT}
+            placeholder={builtIn.data?.[key][lang] ?? ''}
+            value={draft.csat[key][lang]}
+            onChange={(e) => set('csat', { [key]: { ...draft.csat[key], [lang]: e.target.value } })}
+          />
+          {err(`csat/${key}/${lang}`)}
         </div>
       ))}
     </div>
@@ -223,7 +254,14 @@ export function InboxSettingsCard({
             onChange={(e) => set('csat', { windowHours: optionalInt(e.target.value) ?? 0 })}
           />
           {err('csat/windowHours')}
-          <p className="hint">{t('settings.inbox.csatTexts')}</p>
+          {channelType === 'email' ? null : (
+            <>
+              <p className="hint">{t('settings.inbox.csatTexts')}</p>
+              {csatTexts('question')}
+              {csatTexts('thanks')}
+              {csatTexts('commentPrompt')}
+            </>
+          )}
         </fieldset>
 
         <fieldset className="subfields">

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import type { MessageKey } from '../../../i18n/en.ts';
 import { useI18n } from '../../../i18n/i18n.tsx';
 import { useMe, usePermissions } from '../../../lib/me.ts';
-import { Link } from '../../../lib/router.tsx';
 import { useReportChannels } from '../api.ts';
 import { type Period, PRESETS, periodProblem, presetPeriod, todayIn } from '../period.ts';
 import { InboxSection, MessagesSection, SubscribersSection } from './ActivitySections.tsx';
+import { CouponsSection } from './CouponsSection.tsx';
 import { BroadcastsSection, NotificationsSection, PreferencesSection } from './DeliverySections.tsx';
 import type { ReportScope } from './ReportCard.tsx';
 
@@ -104,13 +104,7 @@ export function ReportsPage() {
           {can('broadcasts:read') ? <BroadcastsSection scope={scope} /> : null}
           {can('notifications:read') ? <NotificationsSection scope={scope} /> : null}
           {can('contacts:read') ? <PreferencesSection scope={scope} /> : null}
-          {can('coupons:read') ? (
-            <section className="card report-card" aria-labelledby="report-coupons">
-              <h2 id="report-coupons">{t('reports.coupons.title')}</h2>
-              <p className="hint">{t('reports.coupons.hint')}</p>
-              <Link to="/coupons">{t('reports.coupons.open')}</Link>
-            </section>
-          ) : null}
+          {can('coupons:read') ? <CouponsSection scope={scope} /> : null}
         </div>
       )}
     </div>
