@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,9 @@ const { values: args } = parseArgs({
     'off-path': { type: 'string', default: 'direct' },
     'support-chats': { type: 'string', default: '8' },
     'reply-every': { type: 'string', default: '500' },
+    // The delivery manager's claim batch and outcome backlog for the limits-off rounds (defaults: the shipped options).
+    'batch-size': { type: 'string' },
+    'max-backlog': { type: 'string' },
   },
 });
 const AUDIENCE = Number(args.audience);
@@ -42,6 +46,11 @@ const REPLY_EVERY = Number(args['reply-every']);
 if (OFF_PATH !== 'direct' && OFF_PATH !== 'job') throw new Error('--off-path is direct or job');
 const WARMUP = Math.min(200, Math.max(10, Math.floor(AUDIENCE / 10)));
 const CONCURRENCY = DEFAULT_BROADCAST_DELIVERY.concurrency;
+const DELIVERY = {
+  ...DEFAULT_BROADCAST_DELIVERY,
+  ...(args['batch-size'] ? { batchSize: Number(args['batch-size']) } : {}),
+  ...(args['max-backlog'] ? { maxBacklog: Number(args['max-backlog']) } : {}),
+};
 /** Our broadcasts' message: Liquid rendered per recipient (Telegram HTML). The bare loop sends one such rendering. */
 const CONTENT =
   'Hello, {{ contact.firstName | default: "friend" }}! Our <b>spring</b> newsletter is out: new courses and a 10% discount this week.';
@@ -73,6 +82,56 @@ function rssSampler() {
   };
 }
 const mb = (bytes: number) => round1(bytes / 2 ** 20);
+
+/** CPU ms of this process (user + system). */
+const ownCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+/** utime + stime (+ reaped children's when `children`) of a process, in ms, from /proc (Linux; NaN elsewhere). */
+function procCpuMs(pid: number, children = false): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+    return ticks * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** WAL bytes written so far and transactions committed so far in this database: the database's work, counted not timed. */
+async function pgWork(): Promise<{ wal: number; commits: number }> {
+  const { rows } = await sql<{ wal: string; commits: string }>`
+    select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text as wal,
+      (select xact_commit from pg_stat_database where datname = current_database())::text as commits`.execute(
+    db,
+  );
+  return { wal: Number(rows[0]!.wal), commits: Number(rows[0]!.commits) };
+}
+
+/**
+ * CPU ms used so far by the whole PostgreSQL cluster: the postmaster with its reaped children, plus every live child
+ * (backends, WAL writer, checkpointer). Differences of it say what a phase cost the database, whatever else the machine runs.
+ */
+async function pgCpuMs(): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return Number.NaN;
+  }
+  let total = procCpuMs(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(f[1]) === postmaster) total += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
 
 // ---- harness: the fake Bot API in its own process, the app --------------------------------------------------------------
 const fakeProcess = await startFakeProcess();
@@ -256,7 +315,7 @@ try {
     ctx,
     new TelegramAdapters(app.services.channels, OPEN_GATE, () => null),
     app.services.templates,
-    DEFAULT_BROADCAST_DELIVERY,
+    DELIVERY,
   );
   /** Fixes the recipients like sendNow (same repository calls, one transaction) but queues no job. */
   const startWithoutJob = (id: string, filter: FilterGroup) =>
@@ -295,7 +354,8 @@ try {
     const b = (await ctx.repos.broadcasts.get(id))!;
     if (b.status !== 'completed' || b.stats.sent !== pending)
       throw new Error(
-        `limits-off broadcast ended ${b.status} with ${JSON.stringify(b.stats)}; expected ${pending} sent`,
+        `limits-off broadcast ended ${b.status} with ${JSON.stringify(b.stats)}; expected ${pending} sent; ` +
+          `failures: ${JSON.stringify(await ctx.repos.broadcasts.failedReasons(id))}`,
       );
     return { ms, sent: b.stats.sent ?? 0, pending };
   };
@@ -319,14 +379,39 @@ try {
   let oursMs = Number.POSITIVE_INFINITY;
   let oursSent = 0;
   let offPeakRss = 0;
+  // CPU per message, this process and PostgreSQL, summed over the rounds: less sensitive to a busy machine than the rates.
+  const cpu = { bareOwn: 0, barePg: 0, oursOwn: 0, oursPg: 0, oursWal: 0, oursCommits: 0 };
   for (let r = 0; r < ROUNDS; r++) {
+    let own = ownCpuMs();
+    let pg = await pgCpuMs();
     bareMs = Math.min(bareMs, await bareRound(CHAT.bare + (r + 1) * AUDIENCE, AUDIENCE));
+    cpu.bareOwn += ownCpuMs() - own;
+    cpu.barePg += (await pgCpuMs()) - pg;
     const sampler = rssSampler();
+    own = ownCpuMs();
+    pg = await pgCpuMs();
+    const work = await pgWork();
     const ours = await sendOurs('bench_off');
+    cpu.oursOwn += ownCpuMs() - own;
+    cpu.oursPg += (await pgCpuMs()) - pg;
+    // Commits are reported to the statistics at most once a second: let the last ones arrive.
+    await sleep(1100);
+    const after = await pgWork();
+    cpu.oursWal += after.wal - work.wal;
+    cpu.oursCommits += after.commits - work.commits;
     offPeakRss = Math.max(offPeakRss, sampler.stop());
     oursMs = Math.min(oursMs, ours.ms);
     oursSent = ours.sent;
   }
+  const perMessage = (ms: number) => round1((ms * 1000) / (ROUNDS * AUDIENCE));
+  const cpuPerMessage = {
+    bareAppUs: perMessage(cpu.bareOwn),
+    barePostgresUs: perMessage(cpu.barePg),
+    oursAppUs: perMessage(cpu.oursOwn),
+    oursPostgresUs: perMessage(cpu.oursPg),
+    oursWalBytes: Math.round(cpu.oursWal / (ROUNDS * AUDIENCE)),
+    oursCommits: round1(cpu.oursCommits / (ROUNDS * AUDIENCE), 3),
+  };
   const offReport = await rpc<FakeReport>({ type: 'report', token: offToken });
   const offAccepted = offReport.sent.filter((s) => s.method === 'sendMessage').length;
   const expectedOff = WARMUP + ROUNDS * AUDIENCE;
@@ -343,6 +428,19 @@ try {
     `2. limits off, ${AUDIENCE} recipients, concurrency ${CONCURRENCY}, best of ${ROUNDS} alternating rounds: ` +
       `bare grammY ${bareRate}/s, ours ${oursRate}/s = ${ratio}% of bare (goal ≥ 80%) [${offHow}; ` +
       `every outcome recorded, ${offAccepted} accepted by the fake = warm-up + rounds × audience]`,
+  );
+  // Claims write only columns no index covers, so they should be HOT updates (no index entries): the share says whether they are.
+  const { rows: hot } = await sql<{
+    upd: string;
+    hot: string;
+  }>`select n_tup_upd::text as upd, n_tup_hot_upd::text as hot
+    from pg_stat_user_tables where relname = 'broadcast_deliveries'`.execute(db);
+  const hotShare = round1((Number(hot[0]?.hot ?? 0) / Math.max(1, Number(hot[0]?.upd ?? 0))) * 100);
+  console.log(
+    `2b. CPU per message (µs, the fake's not counted): bare loop ${cpuPerMessage.bareAppUs} in this process + ` +
+      `${cpuPerMessage.barePostgresUs} in PostgreSQL; ours ${cpuPerMessage.oursAppUs} + ${cpuPerMessage.oursPostgresUs} ` +
+      `; ours per message ${cpuPerMessage.oursWalBytes} bytes of WAL and ${cpuPerMessage.oursCommits} commits ` +
+      `(${hotShare}% of the delivery rows' updates so far were HOT) [batch ${DELIVERY.batchSize}, backlog ${DELIVERY.maxBacklog}]`,
   );
   console.log(
     `4. peak RSS during the limits-off sends (ours, sampled every 100 ms): ${mb(offPeakRss)} MB ` +
@@ -469,6 +567,10 @@ try {
       oursPerSecond: oursRate,
       ratioPercent: ratio,
       goalPercent: 80,
+      batchSize: DELIVERY.batchSize,
+      maxBacklog: DELIVERY.maxBacklog,
+      cpuPerMessageUs: cpuPerMessage,
+      hotUpdatePercent: hotShare,
     },
     rss: {
       peakDuringLimitsOffMb: mb(offPeakRss),

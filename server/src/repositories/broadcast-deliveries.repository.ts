@@ -62,6 +62,13 @@ export interface QueueState {
   readonly sending: number;
 }
 
+/**
+ * A row's status as shown and counted: a claimed row keeps `status = 'pending'` (the claim writes only its claim key and
+ * lease, see claim) and is `sending` while it carries a claim key.
+ */
+export const ROW_STATUS = sql<BroadcastDeliveryStatus>`(case when status = 'pending' and claim_key is not null
+  then 'sending' else status end)`;
+
 /** Counter deltas from rows that changed status: `from` loses one, `to` gains one, skips also count by reason. */
 const statsDelta = (changed: string, from: RawBuilder<unknown>) => sql`
   select k, sum(n)::bigint as n from (
@@ -93,8 +100,9 @@ export class BroadcastDeliveriesRepository {
 
   /**
    * Claims up to `limit` due pending rows of a broadcast that is still `sending` (nothing otherwise), oldest hold first;
-   * locked rows are skipped, so two runs never claim one row. Claimed rows become `sending` with the lease and the run's
-   * claim key, durably, and the counters move with them. Returns the broadcast's status as this statement saw it.
+   * locked rows and rows already claimed are skipped, so two runs never claim one row. Claimed rows get the lease and the
+   * run's claim key, durably, and stay `pending` (that is all a HOT update may change; ROW_STATUS shows them as `sending`);
+   * the counters move `pending` → `sending` with them. Returns the broadcast's status as this statement saw it.
    */
   async claim(
     broadcastId: string,
@@ -106,19 +114,21 @@ export class BroadcastDeliveriesRepository {
       with b as (select status from broadcasts where id = ${broadcastId}::uuid),
       picked as (
         select d.id from broadcast_deliveries d
-        where d.broadcast_id = ${broadcastId}::uuid and d.status = 'pending'
+        where d.broadcast_id = ${broadcastId}::uuid and d.status = 'pending' and d.claim_key is null
           and coalesce(d.not_before, '-infinity'::timestamptz) <= now()
           and exists (select 1 from b where b.status = 'sending')
         order by d.broadcast_id, coalesce(d.not_before, '-infinity'::timestamptz), d.id
         limit ${limit}
         for update of d skip locked
       ), claimed as (
-        update broadcast_deliveries d set status = 'sending', claim_key = ${claimKey}, updated_at = now(),
+        -- Only columns no index covers, so it can be a HOT update (room left by fillfactor 50, migration 0031): no index entries.
+        update broadcast_deliveries d set claim_key = ${claimKey}, updated_at = now(),
           -- Milliseconds, so the lease read back into a JS Date compares equal when the outcome is recorded.
           lease_until = date_trunc('milliseconds', now() + make_interval(secs => ${leaseMs / 1000}::float8))
         from picked p where d.id = p.id
         returning d.*
-      ), deltas as (${statsDelta('claimed', sql`'pending'`)}
+      ), held as (select 'sending'::text as status, null::text as reason from claimed
+      ), deltas as (${statsDelta('held', sql`'pending'`)}
       ), st as (${applyDeltas(broadcastId)})
       select (select status from b) as broadcast_status, cl.id, cl.contact_id, cl.identity_id, cl.chat_external_id,
         cl.attempts, cl.lease_until, c.external_id, c.name, c.first_name, c.last_name, c.username, c.email, c.phone,
@@ -162,7 +172,7 @@ export class BroadcastDeliveriesRepository {
           external_id = coalesce(f.external_id, d.external_id),
           sent_at = case when f.status = 'sent' then now() else d.sent_at end
         from f
-        where d.id = f.id and d.broadcast_id = ${broadcastId}::uuid and d.status = 'sending'
+        where d.id = f.id and d.broadcast_id = ${broadcastId}::uuid and d.status = 'pending'
           and d.lease_until = f.lease and d.claim_key = ${claimKey}
         returning d.id, d.status, d.reason
       ), gone as (
@@ -190,7 +200,11 @@ export class BroadcastDeliveriesRepository {
       ), lost as (
         update broadcast_deliveries d set status = ${resend ? 'pending' : 'unknown'}, reason = ${reason},
           lease_until = null, claim_key = null, updated_at = now()
-        where d.broadcast_id = ${broadcastId}::uuid and d.status = 'sending'
+        -- Claimed rows are pending with a claim key; 'sending' rows are the form before migration 0031 (a run of the previous
+        -- version during an upgrade). No index covers claim_key (the claim stays HOT), so this reads the broadcast's pending
+        -- rows through the due index: once per pass, not per batch.
+        where d.broadcast_id = ${broadcastId}::uuid
+          and ((d.status = 'pending' and d.claim_key is not null) or d.status = 'sending')
           and (d.lease_until < now() or d.claim_key is null or d.claim_key not in (select k from live))
         returning d.status, d.reason
       ), deltas as (${statsDelta('lost', sql`'sending'`)}
@@ -204,7 +218,7 @@ export class BroadcastDeliveriesRepository {
     const { rows } = await sql<{ n: number }>`
       with gone as (
         update broadcast_deliveries d set status = 'cancelled', reason = null, updated_at = now()
-        where d.broadcast_id = ${broadcastId}::uuid and d.status = 'pending'
+        where d.broadcast_id = ${broadcastId}::uuid and d.status = 'pending' and d.claim_key is null
         returning d.status, d.reason
       ), deltas as (${statsDelta('gone', sql`'pending'`)}
       ), st as (${applyDeltas(broadcastId)})
@@ -217,11 +231,13 @@ export class BroadcastDeliveriesRepository {
     const { rows } = await sql<QueueState>`
       select
         exists (select 1 from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid and status = 'pending'
-          and coalesce(not_before, '-infinity'::timestamptz) <= now()) as due_now,
+          and claim_key is null and coalesce(not_before, '-infinity'::timestamptz) <= now()) as due_now,
         (select min(not_before) from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid
-          and status = 'pending') as next_due_at,
+          and status = 'pending' and claim_key is null) as next_due_at,
         (select count(*) from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid
-          and status = 'sending')::int as sending`.execute(this.db);
+          and ((status = 'pending' and claim_key is not null) or status = 'sending'))::int as sending`.execute(
+      this.db,
+    );
     return rows[0]!;
   }
 
@@ -274,8 +290,8 @@ export class BroadcastDeliveriesRepository {
   /** Counts by status and skip reason, from the rows (the truth the counters cache). */
   async countFromRows(broadcastId: string): Promise<Record<string, number>> {
     const { rows } = await sql<{ k: string; n: number }>`
-      select status as k, count(*)::int as n from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid
-      group by status
+      select ${ROW_STATUS} as k, count(*)::int as n from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid
+      group by 1
       union all
       select 'skipped_' || reason, count(*)::int from broadcast_deliveries
       where broadcast_id = ${broadcastId}::uuid and status = 'skipped' and reason is not null group by reason`.execute(

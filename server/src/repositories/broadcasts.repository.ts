@@ -262,7 +262,7 @@ export class BroadcastsRepository {
     const { rows } = await sql<{ n: string }>`
       with cancelled as (
         update broadcast_deliveries set status = 'cancelled', updated_at = now()
-        where broadcast_id = ${id} and status = 'pending'
+        where broadcast_id = ${id} and status = 'pending' and claim_key is null
         returning 1
       ), n as (select count(*) as n from cancelled)
       update broadcasts b set stats = b.stats
@@ -290,7 +290,9 @@ export class BroadcastsRepository {
         'c.username',
         'c.externalId as contactExternalId',
         'd.chatExternalId',
-        'd.status',
+        // A claimed row is still `pending` with a claim key (see BroadcastDeliveriesRepository.claim): shown as sending.
+        sql<BroadcastDeliveryStatus>`case when d.status = 'pending' and d.claim_key is not null then 'sending'
+          else d.status end`.as('status'),
         'd.reason',
         'd.notBefore',
         'd.attempts',
@@ -299,7 +301,7 @@ export class BroadcastsRepository {
         'd.updatedAt',
       ])
       .where('d.broadcastId', '=', id);
-    if (opts.status?.length) q = q.where('d.status', 'in', opts.status);
+    if (opts.status?.length) q = q.where(deliveryStatusIn(opts.status));
     if (opts.afterId !== undefined) q = q.where('d.id', '>', opts.afterId);
     return q.orderBy('d.id').limit(opts.limit).execute();
   }
@@ -360,6 +362,19 @@ function wavesQuery(t: SnapshotTiming) {
     notBefore = sql`case when ${quiet} then ${next(due, to)} else ${notBefore} end`;
   }
   return sql`select z.name as tz, ${notBefore} as not_before from pg_timezone_names z`;
+}
+
+/** Rows in any of these statuses, a claimed row (`pending` with a claim key) counting as `sending`, not `pending`. */
+function deliveryStatusIn(statuses: BroadcastDeliveryStatus[]) {
+  const plain = statuses.filter((st) => st !== 'pending' && st !== 'sending');
+  const parts = [
+    ...(plain.length ? [sql<SqlBool>`d.status in (${sql.join(plain)})`] : []),
+    ...(statuses.includes('pending') ? [sql<SqlBool>`(d.status = 'pending' and d.claim_key is null)`] : []),
+    ...(statuses.includes('sending')
+      ? [sql<SqlBool>`(d.status = 'sending' or (d.status = 'pending' and d.claim_key is not null))`]
+      : []),
+  ];
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
 /** A write as column values (JSON serialised; absent fields untouched). */

@@ -27,7 +27,9 @@ export interface BroadcastDeliveryOptions {
   readonly concurrency: number;
   /**
    * Rows claimed per statement; the next batch is claimed when half is left. Claimed rows not yet sent are `sending` too,
-   * so a crash leaves at most about batchSize + concurrency + the recorder's backlog in doubt: kept small on purpose.
+   * so a crash leaves at most about 1.5 × batchSize + concurrency + the recorder's backlog in doubt. The trade: each claim
+   * and each flush is a statement with a fixed cost (parse, plan, commit, the counters' row), and with 20 rows per claim
+   * those costs were a quarter of the database's work per message (docs/architecture.md, "Broadcast delivery").
    */
   readonly batchSize: number;
   /** The backstop for a run that is alive but stuck; a dead run's rows are found at once (see resolveInterrupted). */
@@ -52,9 +54,9 @@ export interface BroadcastDeliveryOptions {
 
 export const DEFAULT_BROADCAST_DELIVERY: BroadcastDeliveryOptions = Object.freeze({
   concurrency: 10,
-  batchSize: 20,
+  batchSize: 60,
   leaseMs: 15 * 60_000,
-  maxBacklog: 100,
+  maxBacklog: 150,
   flushGatherMs: 20,
   progressEveryMs: 1000,
   recheckMs: 10_000,
@@ -296,7 +298,7 @@ export class BroadcastDeliveryManager {
     }
     let outgoing: ReturnType<BroadcastMessage['forRecipient']>;
     try {
-      outgoing = message.forRecipient({ ...row, chatExternalId: row.chatExternalId });
+      outgoing = renderPastStalls(message, { ...row, chatExternalId: row.chatExternalId });
     } catch (err) {
       const reason =
         err instanceof TemplateError
@@ -455,5 +457,23 @@ function safeQuietHold(at: Date, zone: string, quiet: { from: string; to: string
     return quietHoldUntil(at, zone, quiet);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Renders a recipient's message, once more when the first render ran past the render time limit: a process starved of CPU
+ * (a busy host, a long GC pause) trips that limit on a template that renders in microseconds, and failing the recipient for
+ * it would be wrong. A template that is really too slow fails the second time too.
+ */
+export function renderPastStalls(
+  message: Pick<BroadcastMessage, 'forRecipient'>,
+  row: Parameters<BroadcastMessage['forRecipient']>[0],
+): ReturnType<BroadcastMessage['forRecipient']> {
+  try {
+    return message.forRecipient(row);
+  } catch (err) {
+    if (!(err instanceof TemplateError && /render limit exceeded|took longer than/.test(err.message)))
+      throw err;
+    return message.forRecipient(row);
   }
 }

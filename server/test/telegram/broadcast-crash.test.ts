@@ -130,11 +130,10 @@ describe('broadcast crash safety', () => {
         10_000,
         "the killed process's statements ended",
       );
-      // What the killed process left in flight: the only rows that may end `unknown`.
+      // What the killed process left in flight (claimed: `pending` with a claim key): the only rows that may end `unknown`.
       const { rows } = await sql<{ id: number }>`
-        select id from broadcast_deliveries where broadcast_id = ${id}::uuid and status = 'sending'`.execute(
-        db,
-      );
+        select id from broadcast_deliveries where broadcast_id = ${id}::uuid
+          and status = 'pending' and claim_key is not null`.execute(db);
       inDoubt.push(rows.length);
       for (const row of rows) inDoubtRows.add(row.id);
       await releaseDeadLocks();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
+import { ROW_STATUS } from '../../src/repositories/broadcast-deliveries.repository.ts';
 
 let nextChat = 730_000_001;
 
@@ -92,13 +93,17 @@ export async function rowsByChat(db: Db, broadcastId: string) {
     .where('broadcastId', '=', broadcastId)
     .orderBy('id')
     .execute();
-  return new Map(rows.map((r) => [Number(r.chatExternalId), r]));
+  // A claimed row is `pending` with a claim key (the claim writes nothing else): it is in flight, i.e. sending.
+  const shown = (r: (typeof rows)[number]) =>
+    r.status === 'pending' && r.claimKey !== null ? { ...r, status: 'sending' as const } : r;
+  return new Map(rows.map((r) => [Number(r.chatExternalId), shown(r)]));
 }
 
 /** Counts by status (and skipped by reason) from the rows, in the counters' shape (zero counts left out). */
 export async function countsFromRows(db: Db, broadcastId: string): Promise<Record<string, number>> {
   const { rows } = await sql<{ k: string; n: number }>`
-    select status as k, count(*)::int as n from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid group by status
+    select ${ROW_STATUS} as k, count(*)::int as n from broadcast_deliveries where broadcast_id = ${broadcastId}::uuid
+    group by 1
     union all
     select 'skipped_' || reason, count(*)::int from broadcast_deliveries
     where broadcast_id = ${broadcastId}::uuid and status = 'skipped' group by reason`.execute(db);

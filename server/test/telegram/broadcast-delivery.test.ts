@@ -400,7 +400,7 @@ describe('broadcast delivery manager', () => {
     await live.query('select pg_advisory_lock($1::int8)', [liveKey]);
     const future = new Date(Date.now() + 600_000);
     const claim = async (r: Recipient, key: number) =>
-      sql`update broadcast_deliveries set status = 'sending', claim_key = ${key}, lease_until = ${future}
+      sql`update broadcast_deliveries set claim_key = ${key}, lease_until = ${future}
         where broadcast_id = ${id}::uuid and contact_id = ${r.contactId}::uuid`.execute(db());
     await claim(list[0]!, 123_456_789_001);
     await claim(list[1]!, liveKey);
@@ -483,7 +483,7 @@ describe('broadcast delivery manager', () => {
     const { bot, channelId } = await channel();
     const list = await recipients(db(), channelId, 3);
     const id = await sendingBroadcast(db(), channelId, list);
-    await sql`update broadcast_deliveries set status = 'sending', claim_key = 55501, lease_until = now() + interval '1 hour'
+    await sql`update broadcast_deliveries set claim_key = 55501, lease_until = now() + interval '1 hour'
       where broadcast_id = ${id}::uuid and contact_id = ${list[0]!.contactId}::uuid`.execute(db());
     await sql`update broadcasts set stats = stats || '{"pending": 2, "sending": 1}' where id = ${id}::uuid`.execute(
       db(),
