@@ -382,6 +382,13 @@ export interface TelegramUpdatesTable {
   receivedAt: CreatedAt;
   processedAt: NullableTimestamp;
   error: string | null;
+  /** Which of the channel's drain queues owns the update (migration 0032); null for rows stored before it. */
+  shard: number | null;
+  /** The chat (or tapping person) whose updates apply in order. */
+  chatKey: string | null;
+  attempts: Generated<number>;
+  /** A failed update's next try; its chat waits until then. */
+  retryAt: NullableTimestamp;
 }
 
 export type ImportStatus = 'uploading' | 'queued' | 'running' | 'completed' | 'failed';
@@ -430,6 +437,15 @@ export interface ContactEventsTable {
   properties: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   idempotencyKey: string | null;
   createdAt: CreatedAt;
+}
+
+/** Per contact and event name: count, first and last occurrence (kept with every event insert; migration 0030). */
+export interface ContactEventStatsTable {
+  contactId: string;
+  nameId: number;
+  count: number;
+  firstAt: Timestamp;
+  lastAt: Timestamp;
 }
 
 /** A saved contact filter; builtIn is the key of a segment shipped with the product (never deleted). */
@@ -726,6 +742,7 @@ export interface Database extends AutomationsTables, CouponsTables {
   templates: TemplatesTable;
   eventNames: EventNamesTable;
   contactEvents: ContactEventsTable;
+  contactEventStats: ContactEventStatsTable;
   segments: SegmentsTable;
   buttonTaps: ButtonTapsTable;
   teams: TeamsTable;

@@ -47,24 +47,60 @@ export class EventsRepository {
    * Returns the inserted rows: keyed ones are matched back by key, unkeyed ones come back in the order given
    * (Postgres returns a multi-row insert's rows in VALUES order; they cannot conflict, so none is skipped).
    * Callers sort keyed rows by key, so two concurrent batches take the unique index's locks in one order (no deadlock).
+   *
+   * The same statement adds the rows it actually inserted to contact_event_stats (migration 0030): a skipped duplicate
+   * is not in RETURNING, so it is never counted, and a concurrent insert of the same key waits on the unique index and
+   * then skips. Summary rows are upserted in (contact, name) order, so concurrent batches lock them in one order too.
    */
   async insertMany(
     events: NewEvent[],
   ): Promise<Array<{ id: string; idempotencyKey: string | null; createdAt: Date }>> {
     if (events.length === 0) return [];
     return this.db
-      .insertInto('contactEvents')
-      .values(
-        events.map((e) => ({
-          contactId: e.contactId,
-          nameId: e.nameId,
-          occurredAt: e.occurredAt,
-          properties: e.properties && Object.keys(e.properties).length ? JSON.stringify(e.properties) : null,
-          idempotencyKey: e.idempotencyKey,
-        })),
+      .with('inserted', (db) =>
+        db
+          .insertInto('contactEvents')
+          .values(
+            events.map((e) => ({
+              contactId: e.contactId,
+              nameId: e.nameId,
+              occurredAt: e.occurredAt,
+              properties:
+                e.properties && Object.keys(e.properties).length ? JSON.stringify(e.properties) : null,
+              idempotencyKey: e.idempotencyKey,
+            })),
+          )
+          .onConflict((oc) => oc.column('idempotencyKey').where('idempotencyKey', 'is not', null).doNothing())
+          .returning(['id', 'contactId', 'nameId', 'occurredAt', 'idempotencyKey', 'createdAt']),
       )
-      .onConflict((oc) => oc.column('idempotencyKey').where('idempotencyKey', 'is not', null).doNothing())
-      .returning(['id', 'idempotencyKey', 'createdAt'])
+      .with('summary', (db) =>
+        db
+          .insertInto('contactEventStats')
+          .columns(['contactId', 'nameId', 'count', 'firstAt', 'lastAt'])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select([
+                'inserted.contactId',
+                'inserted.nameId',
+                sql<number>`count(*)::int`.as('count'),
+                sql<Date>`min(inserted.occurred_at)`.as('firstAt'),
+                sql<Date>`max(inserted.occurred_at)`.as('lastAt'),
+              ])
+              .groupBy(['inserted.contactId', 'inserted.nameId'])
+              .orderBy('inserted.contactId')
+              .orderBy('inserted.nameId'),
+          )
+          .onConflict((oc) =>
+            oc.columns(['contactId', 'nameId']).doUpdateSet({
+              count: sql`contact_event_stats.count + excluded.count`,
+              firstAt: sql`least(contact_event_stats.first_at, excluded.first_at)`,
+              lastAt: sql`greatest(contact_event_stats.last_at, excluded.last_at)`,
+            }),
+          ),
+      )
+      .selectFrom('inserted')
+      .select(['inserted.id', 'inserted.idempotencyKey', 'inserted.createdAt'])
       .execute();
   }
 

@@ -1,8 +1,9 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { Contact, Segment } from '../db/schema.ts';
+import { countQuery } from '../services/segments/count-query.ts';
 import type { FilterGroup } from '../services/segments/filter.ts';
-import { type ContactsEb, segmentWhere } from '../services/segments/filter-compiler.ts';
+import { segmentWhere } from '../services/segments/filter-compiler.ts';
 
 export interface SegmentFields {
   name?: string;
@@ -69,14 +70,10 @@ export class SegmentsRepository {
     return r.numDeletedRows > 0n;
   }
 
-  /** Contacts matching the filter (a whole-set query: OR groups of id sets run as one semi-join). */
+  /** Contacts matching the filter, counted by the shape countQuery picks (see services/segments/count-query.ts). */
   async count(filter: FilterGroup): Promise<number> {
-    const r = await this.db
-      .selectFrom('contacts')
-      .select(sql<string>`count(*)`.as('n'))
-      .where(segmentWhere(filter, { mergeOrSets: true }) as (eb: ContactsEb) => Expression<SqlBool>)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    const { rows } = await countQuery(filter).execute(this.db);
+    return Number(rows[0]!.n);
   }
 
   /**

@@ -3,6 +3,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-db.ts';
 import { createDatabase, type Db } from '../../db/database.ts';
+import { EventsRepository } from '../../repositories/events.repository.ts';
+import { SegmentsRepository } from '../../repositories/segments.repository.ts';
 import { LIMITS, parseFilter } from './filter.ts';
 import { segmentWhere } from './filter-compiler.ts';
 
@@ -87,23 +89,22 @@ beforeAll(async () => {
     .returning(['id', 'name'])
     .execute();
   const nameId = (n: string) => names.find((x) => x.name === n)!.id;
-  const event = (contact: string, name: string, days: number, properties?: object) => ({
+  const event = (contact: string, name: string, days: number, properties?: Record<string, unknown>) => ({
     contactId: id[contact]!,
     nameId: nameId(name),
     occurredAt: ago(days),
-    properties: properties ? JSON.stringify(properties) : null,
+    properties: properties ?? null,
+    idempotencyKey: null,
   });
-  await db
-    .insertInto('contactEvents')
-    .values([
-      event('a', 'purchase', 1, { plan: 'pro', amount: 10 }),
-      event('a', 'purchase', 5),
-      event('a', 'purchase', 9),
-      event('a', 'purchase', 60),
-      event('b', 'purchase', 45, { plan: 'free' }),
-      event('c', 'lesson_completed', 0),
-    ])
-    .execute();
+  // Through the repository, which also keeps the per-contact summary (contact_event_stats) the compiler reads.
+  await new EventsRepository(db).insertMany([
+    event('a', 'purchase', 1, { plan: 'pro', amount: 10 }),
+    event('a', 'purchase', 5),
+    event('a', 'purchase', 9),
+    event('a', 'purchase', 60),
+    event('b', 'purchase', 45, { plan: 'free' }),
+    event('c', 'lesson_completed', 0),
+  ]);
 });
 afterAll(async () => {
   await db.destroy();
@@ -130,6 +131,8 @@ async function match(filter: unknown): Promise<string> {
       .join(',');
   const rowWise = await names(false);
   expect(await names(true)).toBe(rowWise);
+  // The count takes its own shapes (count-query.ts: from the event set, or everyone minus those who did): same answer.
+  expect(await new SegmentsRepository(db).count(parsed)).toBe(rowWise ? rowWise.split(',').length : 0);
   return rowWise;
 }
 const one = (condition: object) => match({ op: 'and', conditions: [condition] });
@@ -269,6 +272,22 @@ describe('channel, conversation and event conditions', () => {
     expect(await ev({ op: 'did', properties: { amount: 10 } })).toBe('a');
     expect(await one({ type: 'event', name: 'never_sent', op: 'did' })).toBe('');
     expect(await one({ type: 'event', name: 'never_sent', op: 'did_not' })).toBe('a,b,c,d');
+  });
+
+  it('counts an event condition beside others from the event set, and "never did" as everyone minus those who did', async () => {
+    const ru = { type: 'field', field: 'language', op: 'eq', value: 'ru' };
+    const purchase = (extra: object) => ({ type: 'event', name: 'purchase', ...extra });
+    const and = (...conditions: object[]) => match({ op: 'and', conditions });
+    expect(await and(purchase({ op: 'did' }), ru)).toBe('a');
+    expect(await and(ru, purchase({ op: 'did', withinDays: 30, atLeast: 2 }))).toBe('a');
+    expect(
+      await and(purchase({ op: 'did', properties: { plan: 'free' } }), { op: 'or', conditions: [ru] }),
+    ).toBe('');
+    expect(await and(purchase({ op: 'did', atLeast: 2 }), purchase({ op: 'did_not', withinDays: 30 }))).toBe(
+      '',
+    );
+    expect(await and(purchase({ op: 'did_not', withinDays: 2 }))).toBe('b,c,d');
+    expect(await and(purchase({ op: 'did_not', properties: { plan: 'pro' } }))).toBe('b,c,d');
   });
 });
 

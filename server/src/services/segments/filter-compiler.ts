@@ -262,25 +262,60 @@ function typedAttribute(
 }
 
 /**
- * "did" is a set-based semi-join on contact_events (name_id, occurred_at, contact_id): one index range scan finds
- * everyone who did it, instead of one probe per contact; "did_not" is an anti-join the planner runs the same way.
+ * Event conditions read contact_event_stats (one row per contact and event name: count, first and last time; migration
+ * 0030) wherever it answers exactly: "did X" (in the last D days: last_at >= now - D), "did X at least N times" ever,
+ * and "never did X" (in D days), an anti-join over the narrow summary instead of every raw event. Only conditions on
+ * event properties and "at least N times in the last D days" need the raw events (the summary cannot say how many of a
+ * contact's events fall in a window).
  */
 function eventCondition(c: EventCondition): RawBuilder<SqlBool> {
-  if (c.op === 'did_not')
-    return sql<SqlBool>`not exists (select 1 from contact_events e where e.contact_id = contacts.id and ${eventWhere(c)})`;
+  if (c.op === 'did_not') {
+    if (c.properties)
+      return sql<SqlBool>`not exists (select 1 from contact_events e where e.contact_id = contacts.id and ${eventWhere(c)})`;
+    return sql<SqlBool>`not exists (select 1 from contact_event_stats s where s.contact_id = contacts.id and ${statsWhere(c)})`;
+  }
   return sql<SqlBool>`contacts.id in (${eventContactIds(c)})`;
 }
 
+const eventNameId = (c: EventCondition) => sql`(select id from event_names where name = ${c.name}::text)`;
+
+/** The summary rows of contacts who did the event (in the window, at least N times in all). */
+function statsWhere(c: EventCondition): RawBuilder<unknown> {
+  const atLeast = c.atLeast ?? 1;
+  return sql`s.name_id = ${eventNameId(c)}
+    ${c.withinDays ? sql`and s.last_at >= ${daysAgo(c.withinDays)}` : sql``}
+    ${atLeast > 1 ? sql`and s.count >= ${atLeast}::int` : sql``}`;
+}
+
 function eventWhere(c: EventCondition): RawBuilder<unknown> {
-  return sql`e.name_id = (select id from event_names where name = ${c.name}::text)
+  return sql`e.name_id = ${eventNameId(c)}
     ${c.withinDays ? sql`and e.occurred_at >= ${daysAgo(c.withinDays)}` : sql``}
     ${c.properties ? sql`and e.properties @> ${JSON.stringify(c.properties)}::jsonb` : sql``}`;
 }
 
-/** Everyone who did the event (at least N times): one range scan of contact_events_name_idx. */
+/** Everyone who did the event (at least N times): from the summary when it answers exactly, else the raw events. */
 function eventContactIds(c: EventCondition): RawBuilder<unknown> {
   const atLeast = c.atLeast ?? 1;
+  if (!c.properties && (atLeast === 1 || !c.withinDays))
+    return sql`select s.contact_id from contact_event_stats s where ${statsWhere(c)}`;
   if (atLeast === 1) return sql`select e.contact_id from contact_events e where ${eventWhere(c)}`;
   return sql`select e.contact_id from contact_events e where ${eventWhere(c)}
     group by e.contact_id having count(*) >= ${atLeast}::int`;
+}
+
+/**
+ * The same set with each contact id once (the summary's key is contact and name; raw events are grouped), so a count
+ * can start from it and join contacts (count-query.ts). Undefined for "did_not".
+ */
+export function distinctEventContactIds(c: EventCondition): RawBuilder<unknown> | undefined {
+  if (c.op !== 'did') return undefined;
+  if (!c.properties && ((c.atLeast ?? 1) === 1 || !c.withinDays)) return eventContactIds(c);
+  if ((c.atLeast ?? 1) > 1) return eventContactIds(c);
+  return sql`select e.contact_id from contact_events e where ${eventWhere(c)} group by e.contact_id`;
+}
+
+/** For "never did X": how many did X, counted on the summary (count-query.ts subtracts it from everyone), if it can be. */
+export function didCountFromStats(c: EventCondition): RawBuilder<unknown> | undefined {
+  if (c.op !== 'did_not' || c.properties) return undefined;
+  return sql`select count(*) from contact_event_stats s where ${statsWhere(c)}`;
 }
