@@ -15,6 +15,9 @@ export function jobHandlers(services: Services): Handlers {
     'telegram.update_received': async ({ id }, helpers) => {
       await services.telegram.process(id, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
     },
+    'telegram.updates_pending': async ({ channelId, shard }) => {
+      await services.telegramDrain.drain(channelId, shard);
+    },
     'telegram.webhook_sync': async ({ channelId }) => {
       await services.telegramWebhooks.sync(channelId);
     },

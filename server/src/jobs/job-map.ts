@@ -4,6 +4,11 @@ export interface JobMap {
   'contacts.import': { importId: string };
   /** Process one stored Telegram update (telegram_updates.id): contact, identity, /start, blocked. */
   'telegram.update_received': { id: number };
+  /**
+   * Drain one shard of a channel's stored, unprocessed updates in arrival order (channels/telegram/telegram.drain.ts).
+   * Coalesced: queued by every stored update with job key = queue name `telegram-drain:<channelId>:<shard>`.
+   */
+  'telegram.updates_pending': { channelId: string; shard: number };
   /** Set or delete a channel's Telegram webhook to match its mode and status. */
   'telegram.webhook_sync': { channelId: string };
   /** Scheduled every minute (jobs/cron.ts): forget rate-limiter chat rows whose schedule is in the past. */
@@ -50,9 +55,10 @@ export interface JobMap {
    */
   'notifications.deliver': { notificationId: string };
   /**
-   * Deliver every due notification in batches, then end (services/notification-drain.ts): woken by triggers (job key
-   * `notifications.drain`), by a scheduled time, a retry or the end of quiet hours (`notifications.drain@<second>`), and
-   * every minute by cron (rows a crashed drain left `sending` are failed as interrupted after the lease).
+   * Deliver every due notification in batches, then end (services/notification-drain.ts): queued for a scheduled time, a
+   * retry or the end of quiet hours (`notifications.drain@<second>`), and every minute by cron (rows a crashed drain left
+   * `sending` are failed as interrupted after the lease). Triggers do not queue it: they wake each worker process's own
+   * drain by NOTIFY (jobs/notification-listener.ts).
    */
   'notifications.drain': { _cron?: { ts: string; backfilled?: boolean } };
   /** Send a digest's one merged message when its window closes (job_key `notification-digest:<id>`). */

@@ -1,7 +1,19 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { TelegramUpdate } from '../db/schema.ts';
+import type { JobMap } from '../jobs/job-map.ts';
 import { ChannelsRepository } from './channels.repository.ts';
+
+/** Where a stored update is drained: its chat (the ordering unit) and the shard of the channel that owns the chat. */
+export interface UpdateRoute {
+  shard: number;
+  chatKey: string;
+}
+
+/** The graphile-worker queue (and job key) of one drain shard: one drain runs per shard at a time. */
+export function drainQueue(channelId: string, shard: number): string {
+  return `telegram-drain:${channelId}:${shard}`;
+}
 
 /** Raw Telegram updates, stored once per (channel, update_id) however often Telegram delivers them. */
 export class TelegramUpdatesRepository {
@@ -19,6 +31,113 @@ export class TelegramUpdatesRepository {
   }
 
   /**
+   * Stores the update unless it is already there and, for a new row only, wakes its shard's drain job, in ONE statement
+   * (no transaction round trips around it): the row and its job commit together or not at all.
+   * The job is coalesced: job key = queue name = the shard's, mode preserve_run_at. While the drain job of the shard is
+   * waiting, this only bumps it; while it runs, graphile-worker detaches its key and inserts a successor, so an update
+   * committed after the running drain's last scan is never stranded. The queue runs one drain per shard at a time,
+   * which keeps a chat's updates in order. Returns the new row id, or null for a redelivery.
+   */
+  async store(
+    channelId: string,
+    updateId: number,
+    payload: unknown,
+    route: UpdateRoute,
+  ): Promise<number | null> {
+    const queue = drainQueue(channelId, route.shard);
+    const job: JobMap['telegram.updates_pending'] = { channelId, shard: route.shard };
+    const { rows } = await sql<{ id: number }>`
+      with stored as (
+        insert into telegram_updates (channel_id, update_id, payload, shard, chat_key)
+        values (${channelId}, ${updateId}, ${JSON.stringify(payload)}::jsonb, ${route.shard}, ${route.chatKey})
+        on conflict (channel_id, update_id) do nothing
+        returning id
+      )
+      select stored.id
+      from stored, lateral graphile_worker.add_job(
+        'telegram.updates_pending', ${JSON.stringify(job)}::json,
+        queue_name => ${queue}::text, job_key => ${queue}::text, job_key_mode => 'preserve_run_at'
+      ) as job`.execute(this.db);
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
+  /**
+   * The next pending updates of one drain shard, oldest first (telegram_updates_pending_idx). A chat with an update waiting
+   * for its retry is held back whole (telegram_updates_retry_idx), so its later updates cannot overtake the failed one.
+   */
+  async listPending(channelId: string, shard: number, limit: number): Promise<number[]> {
+    const { rows } = await sql<{ id: number }>`
+      select u.id from telegram_updates u
+      where u.channel_id = ${channelId} and u.shard = ${shard}
+        and u.processed_at is null and u.error is null and u.shard is not null
+        and not exists (
+          select 1 from telegram_updates w
+          where w.channel_id = u.channel_id and w.chat_key = u.chat_key
+            and w.retry_at > now() and w.processed_at is null and w.error is null
+        )
+      order by u.id
+      limit ${limit}`.execute(this.db);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * Claims the next pending updates of one drain shard: marks them processed and returns them (oldest first), locked
+   * until the transaction ends, in one statement. The caller processes them in the same transaction, so a failure rolls
+   * every mark back. Same scan as listPending; `for update` (not skip locked) so a second drain of the shard, if there
+   * ever were one, would wait and then find these rows processed instead of overtaking them.
+   */
+  async claimPending(channelId: string, shard: number, limit: number): Promise<TelegramUpdate[]> {
+    const { rows } = await sql<Omit<TelegramUpdate, 'payload'> & { payloadText: string }>`
+      update telegram_updates t set processed_at = now(), error = null
+      where t.id in (
+        select u.id from telegram_updates u
+        where u.channel_id = ${channelId} and u.shard = ${shard}
+          and u.processed_at is null and u.error is null and u.shard is not null
+          and not exists (
+            select 1 from telegram_updates w
+            where w.channel_id = u.channel_id and w.chat_key = u.chat_key
+              and w.retry_at > now() and w.processed_at is null and w.error is null
+          )
+        order by u.id
+        limit ${limit}
+        for update
+      )
+      returning t.id, t.channel_id, t.update_id, t.received_at, t.processed_at, t.error, t.shard, t.chat_key,
+                t.attempts, t.retry_at, t.payload::text as payload_text`.execute(this.db);
+    return rows.map(parsed).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /**
+   * Counts a failed processing attempt of a drained update. Before the last attempt it sets `retry_at` with
+   * graphile-worker's own backoff (e^attempts seconds, at most e^10 ≈ 6 h) and queues a wake-up of the shard's drain at
+   * that time (its own job key, so later failures never move it); on the last it gives up like the per-update job did:
+   * the error is written on the row (which leaves the pending scan) and in the channel's health view.
+   */
+  async recordFailure(id: number, error: string, maxAttempts: number): Promise<'retry' | 'gave_up'> {
+    const { rows } = await sql<{ channelId: string; shard: number; retryAt: Date | null; gaveUp: boolean }>`
+      update telegram_updates
+      set attempts = attempts + 1,
+          retry_at = case when attempts + 1 < ${maxAttempts}
+                          then now() + make_interval(secs => exp(least(10, attempts + 1))) end,
+          error = case when attempts + 1 >= ${maxAttempts} then ${error} end
+      where id = ${id}
+      returning channel_id, shard, retry_at, error is not null as gave_up`.execute(this.db);
+    const row = rows[0];
+    if (!row) return 'gave_up';
+    if (row.gaveUp) {
+      await new ChannelsRepository(this.db).recordError(row.channelId, `processing update ${id}: ${error}`);
+      return 'gave_up';
+    }
+    const queue = drainQueue(row.channelId, row.shard);
+    const job: JobMap['telegram.updates_pending'] = { channelId: row.channelId, shard: row.shard };
+    await sql`select graphile_worker.add_job(
+      'telegram.updates_pending', ${JSON.stringify(job)}::json,
+      queue_name => ${queue}::text, run_at => ${row.retryAt}::timestamptz, job_key => ${`${queue}:retry:${id}`}::text
+    )`.execute(this.db);
+    return 'retry';
+  }
+
+  /**
    * Marks an unprocessed update processed and returns it, locked until the transaction ends: the processing job's first
    * statement. Processing runs in the same transaction, so a failure rolls the mark back; a second run of the same job
    * (or a redelivered job) finds nothing to do. One statement instead of a read and a closing write.
@@ -29,7 +148,7 @@ export class TelegramUpdatesRepository {
       .set({ processedAt: sql`now()`, error: null })
       .where('id', '=', id)
       .where('processedAt', 'is', null)
-      .returning(['id', 'channelId', 'updateId', 'receivedAt', 'processedAt', 'error'])
+      .returning(COLUMNS)
       .returning(sql<string>`payload::text`.as('payloadText'))
       .executeTakeFirst();
     return row && parsed(row);
@@ -57,10 +176,24 @@ export class TelegramUpdatesRepository {
   private select() {
     return this.db
       .selectFrom('telegramUpdates')
-      .select(['id', 'channelId', 'updateId', 'receivedAt', 'processedAt', 'error'])
+      .select(COLUMNS)
       .select(sql<string>`payload::text`.as('payloadText'));
   }
 }
+
+/** Every column but the payload, which is read as text (see select()). */
+const COLUMNS = [
+  'id',
+  'channelId',
+  'updateId',
+  'receivedAt',
+  'processedAt',
+  'error',
+  'shard',
+  'chatKey',
+  'attempts',
+  'retryAt',
+] as const;
 
 function parsed({
   payloadText,

@@ -1,3 +1,4 @@
+import { TelegramDrain } from '../channels/telegram/telegram.drain.ts';
 import { TelegramFiles } from '../channels/telegram/telegram.files.ts';
 import { DEFAULT_RATE_POLICY, TelegramLimiter } from '../channels/telegram/telegram.limiter.ts';
 import { TelegramReceiver } from '../channels/telegram/telegram.receiver.ts';
@@ -76,6 +77,7 @@ export function createServices(ctx: ServiceContext) {
   const conversationHooks = new ConversationHooks();
   conversationHooks.onIncomingMessage('assignment', autoAssignHook);
   const receive = new ReceiveService(callbacks, conversationHooks);
+  const telegramReceiver = new TelegramReceiver(ctx, channels, receive);
   // One limiter per process (its lanes batch this process's requests per bot); app.ts stops it on shutdown.
   const headroom = ctx.config.telegramRateHeadroomPercent / 100;
   const telegramLimiter = new TelegramLimiter(
@@ -206,7 +208,8 @@ export function createServices(ctx: ServiceContext) {
     systemAdmin: new SystemAdminService(ctx, cronItems()),
     teams: new TeamsService(ctx),
     templates,
-    telegram: new TelegramReceiver(ctx, channels, receive),
+    telegram: telegramReceiver,
+    telegramDrain: new TelegramDrain(ctx, telegramReceiver),
     telegramLimiter,
     telegramRate: new TelegramRateService(ctx),
     telegramWebhooks: new TelegramWebhooks(ctx, channels),

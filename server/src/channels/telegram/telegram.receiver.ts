@@ -1,6 +1,7 @@
 import type { Channel } from '../../db/schema.ts';
 import { safeEqual } from '../../lib/tokens.ts';
 import type { Repos } from '../../repositories/index.ts';
+import type { UpdateRoute } from '../../repositories/telegram-updates.repository.ts';
 import type { CallbackAnswer } from '../../services/callback-router.ts';
 import type { ChannelsService } from '../../services/channels.service.ts';
 import { inTransaction, type ServiceContext } from '../../services/context.ts';
@@ -15,33 +16,48 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', '
 export type RawUpdate = { update_id: number } & Record<string, unknown>;
 
 /**
- * Stores updates and queues their processing in the caller's transaction; redeliveries are no-ops.
- * One job queue per chat keeps a chat's updates in order (blocked then unblocked must not swap) while different
- * chats are processed in parallel: a single queue per bot measured ~6 updates/s, one per chat ~70/s (bench/telegram-receive.ts).
+ * How many drain queues a channel's chats are spread over: a chat's updates always go to the same one (its order holds),
+ * while up to this many drains of one bot run in parallel. One queue per bot measured ~6 updates/s when every update was
+ * a job of its own; with drains the cost of a queue is paid per batch, not per update.
+ */
+export const DRAIN_SHARDS = 8;
+
+/**
+ * Stores updates and wakes their shards' drains, in the caller's transaction or, for one update, as one statement of its
+ * own; redeliveries are no-ops. See TelegramUpdatesRepository.store for why coalescing loses nothing.
  */
 export async function storeUpdates(r: Repos, channelId: string, updates: RawUpdate[]): Promise<number> {
   let stored = 0;
   for (const update of updates) {
-    const id = await r.telegramUpdates.insert(channelId, update.update_id, update);
-    if (id === null) continue;
-    stored += 1;
-    await r.jobs.add(
-      'telegram.update_received',
-      { id },
-      { queueName: `telegram:${channelId}:${chatKey(update)}` },
-    );
+    const id = await r.telegramUpdates.store(channelId, update.update_id, update, routeOf(update));
+    if (id !== null) stored += 1;
   }
   return stored;
 }
 
-/** The chat an update belongs to (the person, for button taps), so its updates share one ordered queue. */
-function chatKey(update: RawUpdate): string {
+/** The chat an update belongs to (the person, for button taps) and the drain shard that owns the chat. */
+export function routeOf(update: RawUpdate): UpdateRoute {
+  const chatKey = chatKeyOf(update);
+  return { chatKey, shard: shardOf(chatKey) };
+}
+
+function chatKeyOf(update: RawUpdate): string {
   for (const kind of ['message', 'edited_message', 'my_chat_member'] as const) {
     const chat = (update[kind] as { chat?: { id?: unknown } } | undefined)?.chat?.id;
     if (typeof chat === 'number' || typeof chat === 'string') return String(chat);
   }
   const from = (update.callback_query as { from?: { id?: unknown } } | undefined)?.from?.id;
   return typeof from === 'number' || typeof from === 'string' ? String(from) : 'other';
+}
+
+/** FNV-1a over the chat key: stable across processes and releases (a stored row keeps its shard). */
+function shardOf(chatKey: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < chatKey.length; i++) {
+    h ^= chatKey.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % DRAIN_SHARDS;
 }
 
 /** What the webhook route should answer. */
@@ -69,11 +85,10 @@ export class TelegramReceiver {
     const expected = this.ctx.secretBox.open(channel.webhookSecretSealed);
     if (secret === undefined || !safeEqual(secret, expected)) return 'unauthorized';
     if (channel.status !== 'active') return 'paused';
-    const stored = await inTransaction(this.ctx, async (r) => {
-      const n = await storeUpdates(r, channelId, [update]);
-      if (n > 0 && this.shouldMark(channelId)) await r.channels.markUpdateReceived(channelId);
-      return n;
-    });
+    // The health view's "last update" (to the second): Telegram reached us, whether or not the update is new.
+    if (this.shouldMark(channelId)) await this.ctx.repos.channels.markUpdateReceived(channelId);
+    // One statement, no transaction around it: the row and its drain's wake-up commit together (see store()).
+    const stored = await storeUpdates(this.ctx.repos, channelId, [update]);
     return stored > 0 ? 'stored' : 'duplicate';
   }
 
@@ -86,11 +101,11 @@ export class TelegramReceiver {
 
   /**
    * Processes one stored update once: map, receive, mark processed, all in one transaction; then answers buttons.
-   * On the job's last attempt a failure is written on the row and the channel's health before it is rethrown.
+   * The per-update job of updates stored before the drains (migration 0032) runs this. On the job's last attempt a failure is written on the row and the channel's health before it is rethrown.
    */
   async process(rowId: number, opts: { lastAttempt?: boolean } = {}): Promise<void> {
     try {
-      await this.processOnce(rowId);
+      await this.processStored(rowId);
     } catch (err) {
       if (opts.lastAttempt) {
         const message = err instanceof Error ? err.message : String(err);
@@ -100,7 +115,11 @@ export class TelegramReceiver {
     }
   }
 
-  private async processOnce(rowId: number): Promise<void> {
+  /**
+   * Processes one stored update if it is still unprocessed (map, receive, mark processed, in one transaction), then
+   * answers a button tap. Returns false when there was nothing to do (processed already). Throws what processing threw.
+   */
+  async processStored(rowId: number): Promise<boolean> {
     const run = () =>
       inTransaction(this.ctx, async (r) => {
         const row = await r.telegramUpdates.claimForProcessing(rowId);
@@ -119,6 +138,30 @@ export class TelegramReceiver {
     }
     if (done?.event?.type === 'callback')
       await this.answerCallback(done.channelId, done.event.callbackQueryId, done.answer ?? {});
+    return done !== null;
+  }
+
+  /**
+   * Processes the next pending updates of one drain shard (at most `limit`) in ONE transaction: claimed and marked
+   * together, applied in arrival order, committed once, then button taps answered. Returns how many were claimed (0: the
+   * shard is drained). One commit per batch instead of per update saves its begin, claim and commit round trips and a WAL
+   * flush each. Any failure rolls the whole batch back (nothing of it happened, marks included) and is rethrown: the drain
+   * then goes through the same updates one at a time (processStored) to isolate the failing one.
+   */
+  async processBatch(channelId: string, shard: number, limit: number): Promise<number> {
+    const done = await inTransaction(this.ctx, async (r) => {
+      const rows = await r.telegramUpdates.claimPending(channelId, shard, limit);
+      const taps: { callbackQueryId: string; answer: CallbackAnswer }[] = [];
+      for (const row of rows) {
+        const event = mapUpdate(row.payload);
+        const result = event ? await this.receive.apply(r, row.channelId, event) : null;
+        if (event?.type === 'callback')
+          taps.push({ callbackQueryId: event.callbackQueryId, answer: result?.callbackAnswer ?? {} });
+      }
+      return { claimed: rows.length, taps };
+    });
+    for (const tap of done.taps) await this.answerCallback(channelId, tap.callbackQueryId, tap.answer);
+    return done.claimed;
   }
 
   /**
