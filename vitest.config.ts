@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Test files mostly wait (on PostgreSQL, timers, the fake servers, the browser), so three run at once even on two cores;
+    // the default on a two-core machine ran them one after another.
+    maxWorkers: 3,
     projects: [
       {
         test: {
