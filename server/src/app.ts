@@ -11,6 +11,7 @@ import { migrate } from './db/migrate.ts';
 import { buildHttp, type Http } from './http/server.ts';
 import { cronItems } from './jobs/cron.ts';
 import { taskList } from './jobs/handlers.ts';
+import { NotificationListener, type NotificationListenerOptions } from './jobs/notification-listener.ts';
 import { type LivenessOptions, WorkerLiveness } from './jobs/worker-liveness.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createMetrics } from './lib/metrics.ts';
@@ -62,6 +63,8 @@ export interface StartOptions {
   telegramPolling?: PollingOptions;
   /** IMAP reading timing (worker roles). */
   imapReading?: ImapReadingOptions;
+  /** The notification drain's poll (worker roles; tests lengthen it to see the NOTIFY path alone). */
+  notificationListener?: NotificationListenerOptions;
 }
 
 // Written into settings at first start; a process with another key fails fast instead of corrupting secrets.
@@ -120,6 +123,19 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
         () => runner!.stop(),
         () => liveness.stop(),
       );
+      // Notifications are drained on wake-ups (NOTIFY at each trigger's commit, a poll), not one job per call. Stops before
+      // the job runner: the drain's sends in flight are recorded while the pool is still open.
+      const notificationListener = new NotificationListener(
+        databaseUrl,
+        () => services.notifications.wake(),
+        log,
+        opts.notificationListener,
+      );
+      cleanups.unshift(async () => {
+        await notificationListener.stop();
+        await services.notifications.stopDraining();
+      });
+      await notificationListener.start();
       // Pollers stop first (before the job runner and the pool): their last commit must land.
       const polling = new TelegramPolling(services.ctx, services.channels, databaseUrl, opts.telegramPolling);
       cleanups.unshift(() => polling.stop());

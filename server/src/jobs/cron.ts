@@ -45,8 +45,8 @@ const CRON_ITEMS: Array<CronItem & { task: JobName }> = [
     task: 'notifications.drain',
     identifier: 'notifications.drain',
     match: '* * * * *',
-    // A safety net, not the way notifications go: triggers and timers wake the drain themselves; this catches rows a
-    // crashed drain left behind (due, or `sending` past the lease). Same key as a trigger's wake-up, so they coalesce.
+    // A safety net, not the way notifications go: triggers (NOTIFY) and timers wake the drains themselves; this catches
+    // rows a crashed drain left behind (due, or `sending` past the lease) and any wake-up that went missing.
     options: { backfillPeriod: 0, maxAttempts: 1, jobKey: 'notifications.drain' },
   },
   {

@@ -1,13 +1,20 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { NotificationChannelKind } from '../db/schema.ts';
-import { type DeliveryRead, deliveryReads, toDeliveryRead } from './notifications.repository.ts';
+import {
+  type DeliveryRead,
+  deliveryReads,
+  NOTIFICATIONS_DUE_CHANNEL,
+  toDeliveryRead,
+} from './notifications.repository.ts';
 
 /**
  * How long a notification may stay `sending` before a drain takes it for interrupted (its drain died mid-request). Far
  * longer than any send takes (requests time out within a minute), so a live drain's rows are never taken from it.
  */
 export const SENDING_LEASE_MS = 10 * 60 * 1000;
+
+export { NOTIFICATIONS_DUE_CHANNEL };
 
 /** How one send ended, as the drain records it (many per statement). */
 export type DeliveryOutcome =
@@ -55,6 +62,15 @@ export class NotificationDrainRepository {
       .skipLocked()
       .execute();
     return rows.map(toDeliveryRead);
+  }
+
+  /**
+   * Wakes the drain of every worker process. In a transaction PostgreSQL delivers it at commit (with the rows it announces)
+   * and not at all on rollback, and repeats within one transaction fold into one. No row is written or locked, so
+   * concurrent triggers do not queue behind each other as they did on one shared wake-up job.
+   */
+  async wake(): Promise<void> {
+    await sql`select pg_notify(${NOTIFICATIONS_DUE_CHANNEL}, '')`.execute(this.db);
   }
 
   /** `sending` for many at once, committed before any request goes out (the start of each one's window of doubt). */

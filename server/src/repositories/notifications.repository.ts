@@ -14,6 +14,9 @@ import type {
 } from '../db/schema.ts';
 import type { CursorPosition } from '../lib/cursor.ts';
 
+/** The LISTEN/NOTIFY channel that wakes the drains of every worker process (jobs/notification-listener.ts). */
+export const NOTIFICATIONS_DUE_CHANNEL = 'switchboard_notifications_due';
+
 /** How long an idempotency key holds: a later call with the same key makes a new notification. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -142,9 +145,16 @@ export class NotificationsRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** Inserts the notification and its first log entry (`queued`, with `detail`) in one statement. */
-  createAndLog(row: NotificationInsert, detail: Record<string, unknown>): Promise<Notification> {
-    return this.db
+  /**
+   * Inserts the notification and its first log entry (`queued`, with `detail`) in one statement; with `wake`, the same
+   * statement wakes the drains (NotificationDrainRepository.wake: a NOTIFY delivered at commit), saving the call a round trip.
+   */
+  async createAndLog(
+    row: NotificationInsert,
+    detail: Record<string, unknown>,
+    opts: { wake?: boolean } = {},
+  ): Promise<Notification> {
+    const { woken: _, ...created } = await this.db
       .with('n', (db) =>
         db
           .insertInto('notifications')
@@ -169,7 +179,13 @@ export class NotificationsRepository {
       )
       .selectFrom('n')
       .selectAll()
-      .executeTakeFirstOrThrow() as Promise<Notification>;
+      .select(
+        sql<null>`case when ${opts.wake === true} then pg_notify(${NOTIFICATIONS_DUE_CHANNEL}, '') end`.as(
+          'woken',
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    return created as Notification;
   }
 
   get(id: string, forUpdate = false): Promise<Notification | undefined> {

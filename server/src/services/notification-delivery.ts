@@ -63,6 +63,16 @@ export interface Plan {
   lastAttempt: boolean;
   /** Already `sending` (throttled types are marked one by one, so later rows of the batch count them). */
   marked: boolean;
+  /** Shared by the plans of one claim: what is read once for all of them. */
+  shared: SharedReads;
+}
+
+/**
+ * Reads the plans of one claim share (a drain sets one object on all of them). The default email sender is looked up once
+ * per claim rather than per mail; a channel switched on or off meanwhile applies from the next claim.
+ */
+export interface SharedReads {
+  defaultSender?: ReturnType<EmailSenders['default']>;
 }
 
 type ChannelOutcome =
@@ -167,6 +177,7 @@ export class NotificationDelivery {
       workspace: this.templates.workspace(settings),
       lastAttempt: opts.lastAttempt ?? n.attempts + 1 >= DELIVERY_MAX_ATTEMPTS,
       marked,
+      shared: {},
     };
   }
 
@@ -306,7 +317,7 @@ export class NotificationDelivery {
     const to = plan.contact.email?.trim().toLowerCase();
     if (!to) return { ok: false, reason: 'the contact has no email address' };
     // An address known to be unreachable is refused by sendAndRecordBounces before any SMTP exchange (a fallback).
-    const sender = await this.senderFor(plan.type);
+    const sender = await this.senderFor(plan.type, plan.shared);
     if (!sender)
       return { ok: false, reason: 'no email sender: add an email channel or set SMTP_URL and MAIL_FROM' };
     const mail = emailMessage({
@@ -349,14 +360,15 @@ export class NotificationDelivery {
     };
   }
 
-  /** The type's own email channel when it names an active one, else the default sender. */
-  private async senderFor(type: NotificationType) {
+  /** The type's own email channel when it names an active one, else the default sender (read once per claim). */
+  private async senderFor(type: NotificationType, shared: SharedReads) {
     if (type.emailChannelId) {
       const channel = await this.ctx.repos.channels.get(type.emailChannelId);
       if (channel?.type === 'email' && channel.status === 'active')
         return { sender: this.emailSenders.forChannel(channel), channelId: channel.id };
     }
-    return this.emailSenders.default();
+    shared.defaultSender ??= this.emailSenders.default();
+    return shared.defaultSender;
   }
 }
 

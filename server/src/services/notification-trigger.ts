@@ -9,12 +9,12 @@ import { DomainError, type FieldProblem, ValidationError } from '../lib/errors.t
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
-import { DELIVERY_MAX_ATTEMPTS, DRAIN_MAX_ATTEMPTS, drainAt } from './notification-delivery.ts';
+import { DELIVERY_MAX_ATTEMPTS, drainAt } from './notification-delivery.ts';
 import { notificationTypeCache } from './notification-type-cache.ts';
 
 /**
  * The trigger API: validates a call, resolves its recipient, and queues one notification in one transaction, waking the
- * delivery drain (notification-drain.ts) in the same transaction. An idempotency key is claimed first in that transaction, so of concurrent identical calls exactly one
+ * delivery drains (notification-drain.ts) at its commit. An idempotency key is claimed first in that transaction, so of concurrent identical calls exactly one
  * writes anything; the others answer with its notification.
  */
 
@@ -44,8 +44,6 @@ export const MAX_DATA_BYTES = 32 * 1024;
 /** How far ahead `sendAt` may be. */
 const MAX_SCHEDULE_MS = 366 * 24 * 60 * 60 * 1000;
 export const BATCH_MAX = 1000;
-/** The job key of the drain a trigger wakes now. */
-export const DRAIN_JOB_KEY = 'notifications.drain';
 /** Batch items are independent transactions; this many run at once. */
 const BATCH_CONCURRENCY = 8;
 
@@ -219,15 +217,14 @@ export class NotificationTrigger {
           ...(c.idempotencyKey ? { idempotencyKey: c.idempotencyKey } : {}),
           ...(digest ? { digestId: digest.id, flushAt: digest.flushAt.toISOString() } : {}),
         },
+        // Due now: the drains are woken by the insert's own statement.
+        { wake: !digest && !c.sendAt },
       );
-      // A digest's events go out with its flush; anything else wakes the drain (one job key, so calls coalesce into the
-      // pending drain job), or for `sendAt` a drain at that second.
-      if (!digest)
-        await r.jobs.add(
-          'notifications.drain',
-          {},
-          c.sendAt ? drainAt(c.sendAt) : { jobKey: DRAIN_JOB_KEY, maxAttempts: DRAIN_MAX_ATTEMPTS },
-        );
+      // A digest's events go out with its flush. Anything else wakes the worker processes' drains with a NOTIFY sent at
+      // this commit (the insert above; no row to lock, so concurrent calls do not queue behind each other), or for
+      // `sendAt` queues a drain job at that second. A lost NOTIFY only delays: the drains also poll, and a cron drain runs
+      // every minute.
+      if (!digest && c.sendAt) await r.jobs.add('notifications.drain', {}, drainAt(c.sendAt));
       return { notification, duplicate: false };
     }).catch((err: unknown) => {
       throw unknownReference(err, input.type) ?? err;

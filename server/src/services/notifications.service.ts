@@ -4,11 +4,11 @@ import { NotFoundError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import { inTransaction, type ServiceContext } from './context.ts';
 import type { EmailSenders } from './email-senders.ts';
-import { DRAIN_MAX_ATTEMPTS, NotificationDelivery } from './notification-delivery.ts';
+import { NotificationDelivery } from './notification-delivery.ts';
 import { NotificationDrain } from './notification-drain.ts';
+import { NotificationPump } from './notification-pump.ts';
 import {
   type BatchItemResult,
-  DRAIN_JOB_KEY,
   NotificationTrigger,
   type TriggerInput,
   type TriggerResult,
@@ -22,6 +22,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class NotificationsService {
   private readonly triggers: NotificationTrigger;
   private readonly drainer: NotificationDrain;
+  /** This process's woken drain (worker processes: jobs/notification-listener.ts wakes it). */
+  private readonly pump: NotificationPump;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -34,6 +36,7 @@ export class NotificationsService {
       ctx,
       new NotificationDelivery(ctx, templates, telegramAdapters, emailSenders),
     );
+    this.pump = new NotificationPump(this.drainer, ctx.log);
   }
 
   /** `POST /notifications`: queues one (or returns the first one for a repeated idempotency key). */
@@ -99,6 +102,16 @@ export class NotificationsService {
     return this.drainer.run(opts);
   }
 
+  /** Rows may be due (a NOTIFY, the poll): this process's drain runs, or claims once more if it is running. */
+  wake(): void {
+    this.pump.wake();
+  }
+
+  /** Shutdown: this process's drain stops claiming and records what it sent. */
+  stopDraining(): Promise<void> {
+    return this.pump.stop();
+  }
+
   /**
    * One notification now, whatever its time: a `notifications.deliver` job queued before the drain existed. A transient
    * failure is recorded as a retry (the drain takes it up after the backoff) and thrown.
@@ -109,7 +122,7 @@ export class NotificationsService {
 
   /**
    * The `notifications.digest_flush` job: closes the digest (once: the status guard makes a second run a no-op) and
-   * hands its first event the whole list to deliver (its time set, the drain woken); the other events are marked `digested` into it.
+   * hands its first event the whole list to deliver (its time set, the drains woken at commit); the other events are marked `digested` into it.
    */
   async flushDigest(digestId: string): Promise<void> {
     await inTransaction(this.ctx, async (r) => {
@@ -125,7 +138,7 @@ export class NotificationsService {
         await r.notifications.update(m.id, { status: 'digested', reason: `merged into ${carrier.id}` }, at);
         await r.notifications.log(m.id, 'digested', at, { carrierId: carrier.id });
       }
-      await r.jobs.add('notifications.drain', {}, { jobKey: DRAIN_JOB_KEY, maxAttempts: DRAIN_MAX_ATTEMPTS });
+      await r.notificationDrain.wake();
     });
   }
 }

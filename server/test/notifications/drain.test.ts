@@ -30,7 +30,10 @@ describe('notification drain', () => {
     expect(ids).toHaveLength(150);
     // Three more drains compete with the worker's for the same rows.
     await Promise.all([0, 1, 2].map(() => w.app.services.notifications.drain()));
-    for (const id of ids) expect((await w.settled(id)).status).toBe('sent');
+    for (const id of ids) {
+      const n = await w.settled(id);
+      expect(n.status, JSON.stringify(n.log)).toBe('sent');
+    }
     for (const [i, c] of contacts.entries()) {
       const sent = w.sentTo(c.chatId!);
       expect(sent, `chat of contact ${i}`).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import type { NotificationListenerOptions } from '../../src/jobs/notification-listener.ts';
 import { SmtpSink } from '../fakes/smtp-sink.ts';
 import { type FakeBot, FakeTelegram } from '../fakes/telegram/index.ts';
 import type { FakeClock } from '../support/fake-clock.ts';
@@ -27,7 +28,12 @@ export class NotificationWorld {
 
   /** `quietHours: true` keeps the default 22:00–09:00 for marketing; otherwise they are off, so tests pass at any hour. */
   static async start(
-    opts: { clock?: FakeClock; env?: Record<string, string>; quietHours?: boolean } = {},
+    opts: {
+      clock?: FakeClock;
+      env?: Record<string, string>;
+      quietHours?: boolean;
+      notificationListener?: NotificationListenerOptions;
+    } = {},
   ): Promise<NotificationWorld> {
     const tg = await FakeTelegram.start({ enforceLimits: false });
     const sink = await SmtpSink.start();
@@ -40,6 +46,7 @@ export class NotificationWorld {
         ...opts.env,
       },
       clock: opts.clock,
+      notificationListener: opts.notificationListener,
     });
     const created = newBot(tg);
     const channelId = await connectBot(app, created.token);

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { type App, type ProcessRole, startApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Role, User } from '../../src/db/schema.ts';
+import type { NotificationListenerOptions } from '../../src/jobs/notification-listener.ts';
 import type { LivenessOptions } from '../../src/jobs/worker-liveness.ts';
 import type { Clock } from '../../src/lib/clock.ts';
 import type { RealtimeHubOptions } from '../../src/realtime/hub.ts';
@@ -36,6 +37,8 @@ export async function startTestApp(
     /** A fake clock for the services (login links, throttling). */
     clock?: Clock;
     loginThrottle?: Partial<LoginThrottle>;
+    /** The notification drain's poll (a test of the NOTIFY path makes it too long to matter). */
+    notificationListener?: NotificationListenerOptions;
   } = {},
 ): Promise<TestApp> {
   const databaseUrl = opts.databaseUrl ?? (await createTestDatabase());
@@ -58,6 +61,7 @@ export async function startTestApp(
     realtime: opts.realtime,
     clock: opts.clock,
     loginThrottle: opts.loginThrottle,
+    notificationListener: opts.notificationListener,
   });
   const { services } = app;
   return {
