@@ -17,8 +17,12 @@ import { TemplateError, type TemplateFormat } from './types.ts';
 export const MAX_SOURCE = 20_000;
 /** Largest rendered output (characters): far above Telegram's 4096 and a normal email. */
 export const MAX_OUTPUT = 64 * 1024;
-/** Time one render may take (ms); a normal template takes microseconds. */
-export const RENDER_TIME_LIMIT_MS = 100;
+/**
+ * Time one render may take (ms); a normal template takes microseconds. LiquidJS measures wall time, and a busy two-core
+ * machine can deschedule a render for tens of milliseconds: at 100 ms, sound templates failed for good under load. The
+ * memory and output limits stop the usual runaway loops first; this stops the rest within a second.
+ */
+export const RENDER_TIME_LIMIT_MS = 1000;
 /** Allocation budget per render (array items and string characters that filters create). */
 export const MEMORY_LIMIT = 1_000_000;
 
