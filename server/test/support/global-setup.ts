@@ -37,7 +37,11 @@ export default async function setup(project: TestProject) {
   await pool.end();
   project.provide('pgAdminUrl', embedded.url);
   // The browser tests share one build of the web app: files building it in parallel would write web/dist at once.
-  project.provide('webBuildError', await buildWebAppOnce());
+  // The files run alone (vitest.config.ts) have no browser tests: only the main project builds the app.
+  project.provide(
+    'webBuildError',
+    project.name === 'server' ? await buildWebAppOnce() : 'the web app is built for the server project only',
+  );
   return async () => {
     await embedded.stop();
     await rm(dir, { recursive: true, force: true });
