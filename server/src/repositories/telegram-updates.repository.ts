@@ -46,19 +46,29 @@ export class TelegramUpdatesRepository {
   ): Promise<number | null> {
     const queue = drainQueue(channelId, route.shard);
     const job: JobMap['telegram.updates_pending'] = { channelId, shard: route.shard };
-    const { rows } = await sql<{ id: number }>`
+    const { rows } = await sql<{ id: number; jobId: string | null }>`
       with stored as (
         insert into telegram_updates (channel_id, update_id, payload, shard, chat_key)
         values (${channelId}, ${updateId}, ${JSON.stringify(payload)}::jsonb, ${route.shard}, ${route.chatKey})
         on conflict (channel_id, update_id) do nothing
         returning id
       )
-      select stored.id
+      select stored.id, job.id as job_id
       from stored, lateral graphile_worker.add_job(
         'telegram.updates_pending', ${JSON.stringify(job)}::json,
         queue_name => ${queue}::text, job_key => ${queue}::text, job_key_mode => 'preserve_run_at'
       ) as job`.execute(this.db);
-    return rows[0] ? Number(rows[0].id) : null;
+    const row = rows[0];
+    if (!row) return null;
+    // add_job returns no job when the keyed job was locked by a worker between this statement's start and its upsert (the
+    // upsert waits for that lock, then skips a locked job). That drain may scan before this row commits: queue its
+    // successor now, which sees the job locked and adds a new one, so the update is never left without a drain.
+    if (row.jobId === null)
+      await sql`select graphile_worker.add_job(
+        'telegram.updates_pending', ${JSON.stringify(job)}::json,
+        queue_name => ${queue}::text, job_key => ${queue}::text, job_key_mode => 'preserve_run_at'
+      )`.execute(this.db);
+    return Number(row.id);
   }
 
   /**
