@@ -70,6 +70,19 @@ describe('presence from connections', () => {
 
     // A second socket (here on another api process) changes nothing others see; closing one of two neither.
     const s2 = await open(other, token);
+    // The socket is open before its process records it: wait for that row, or closing s1 first would be a real offline.
+    await eventually(
+      async () =>
+        (
+          await app.services.ctx.db
+            .selectFrom('userPresence')
+            .select('processId')
+            .where('userId', '=', user.id)
+            .execute()
+        ).length === 2,
+      10_000,
+      'second process row',
+    );
     s1.close();
     await eventually(
       async () =>
