@@ -76,17 +76,7 @@ export class TelegramUpdatesRepository {
    * for its retry is held back whole (telegram_updates_retry_idx), so its later updates cannot overtake the failed one.
    */
   async listPending(channelId: string, shard: number, limit: number): Promise<number[]> {
-    const { rows } = await sql<{ id: number }>`
-      select u.id from telegram_updates u
-      where u.channel_id = ${channelId} and u.shard = ${shard}
-        and u.processed_at is null and u.error is null and u.shard is not null
-        and not exists (
-          select 1 from telegram_updates w
-          where w.channel_id = u.channel_id and w.chat_key = u.chat_key
-            and w.retry_at > now() and w.processed_at is null and w.error is null
-        )
-      order by u.id
-      limit ${limit}`.execute(this.db);
+    const { rows } = await sql<{ id: number }>`${pendingScan(channelId, shard, limit)}`.execute(this.db);
     return rows.map((r) => Number(r.id));
   }
 
@@ -99,19 +89,7 @@ export class TelegramUpdatesRepository {
   async claimPending(channelId: string, shard: number, limit: number): Promise<TelegramUpdate[]> {
     const { rows } = await sql<Omit<TelegramUpdate, 'payload'> & { payloadText: string }>`
       update telegram_updates t set processed_at = now(), error = null
-      where t.id in (
-        select u.id from telegram_updates u
-        where u.channel_id = ${channelId} and u.shard = ${shard}
-          and u.processed_at is null and u.error is null and u.shard is not null
-          and not exists (
-            select 1 from telegram_updates w
-            where w.channel_id = u.channel_id and w.chat_key = u.chat_key
-              and w.retry_at > now() and w.processed_at is null and w.error is null
-          )
-        order by u.id
-        limit ${limit}
-        for update
-      )
+      where t.id in (${pendingScan(channelId, shard, limit)} for update)
       returning t.id, t.channel_id, t.update_id, t.received_at, t.processed_at, t.error, t.shard, t.chat_key,
                 t.attempts, t.retry_at, t.payload::text as payload_text`.execute(this.db);
     return rows.map(parsed).sort((a, b) => Number(a.id) - Number(b.id));
@@ -210,4 +188,22 @@ function parsed({
   ...row
 }: Omit<TelegramUpdate, 'payload'> & { payloadText: string }): TelegramUpdate {
   return { ...row, payload: JSON.parse(payloadText) };
+}
+
+/**
+ * The next pending updates of one drain shard, oldest first (telegram_updates_pending_idx). A chat with an update waiting
+ * for its retry is held back whole (telegram_updates_retry_idx), so its later updates cannot overtake the failed one.
+ */
+function pendingScan(channelId: string, shard: number, limit: number) {
+  return sql`
+    select u.id from telegram_updates u
+    where u.channel_id = ${channelId} and u.shard = ${shard}
+      and u.processed_at is null and u.error is null and u.shard is not null
+      and not exists (
+        select 1 from telegram_updates w
+        where w.channel_id = u.channel_id and w.chat_key = u.chat_key
+          and w.retry_at > now() and w.processed_at is null and w.error is null
+      )
+    order by u.id
+    limit ${limit}`;
 }

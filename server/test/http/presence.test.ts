@@ -51,6 +51,21 @@ const changes = (userId: string) =>
 const waitChange = (userId: string, n: number) =>
   eventually(async () => changes(userId).length >= n && changes(userId), 10_000, `${n} presence changes`);
 
+/** Waits until the user's presence is held by `n` processes (one row per process with an open socket). */
+const processRows = (userId: string, n: number) =>
+  eventually(
+    async () =>
+      (
+        await app.services.ctx.db
+          .selectFrom('userPresence')
+          .select('processId')
+          .where('userId', '=', userId)
+          .execute()
+      ).length === n,
+    10_000,
+    `${n} process rows`,
+  );
+
 describe('presence from connections', () => {
   it('is offline without a connection, online with one, offline again when the last one closes', async () => {
     const { user, token } = await app.userWithRole('agent');
@@ -71,31 +86,9 @@ describe('presence from connections', () => {
     // A second socket (here on another api process) changes nothing others see; closing one of two neither.
     const s2 = await open(other, token);
     // The socket is open before its process records it: wait for that row, or closing s1 first would be a real offline.
-    await eventually(
-      async () =>
-        (
-          await app.services.ctx.db
-            .selectFrom('userPresence')
-            .select('processId')
-            .where('userId', '=', user.id)
-            .execute()
-        ).length === 2,
-      10_000,
-      'second process row',
-    );
+    await processRows(user.id, 2);
     s1.close();
-    await eventually(
-      async () =>
-        (
-          await app.services.ctx.db
-            .selectFrom('userPresence')
-            .select('processId')
-            .where('userId', '=', user.id)
-            .execute()
-        ).length === 1,
-      10_000,
-      'first process row gone',
-    );
+    await processRows(user.id, 1);
     expect(await presenceOf(user.id)).toMatchObject({ online: true });
 
     s2.close();
