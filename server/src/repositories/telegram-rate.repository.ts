@@ -37,29 +37,52 @@ export interface RateState {
   readonly sentLastMinute: number;
 }
 
-/** The per-bot sending budget. One statement per grant; all arithmetic happens in telegram_rate_acquire(). */
+/** One message asking for a slot: its chat (null: counts against the bot only) and whether that chat is a group. */
+export interface RateRequest {
+  readonly chatId: string | null;
+  readonly group: boolean;
+}
+
+/** The per-bot sending budget. One statement per batch of grants; all arithmetic happens in telegram_rate_acquire_many(). */
 export class TelegramRateRepository {
   constructor(private readonly db: DbOrTx) {}
 
-  /** Tries to take one slot for a message to chatId (null: counts against the bot only). */
-  async acquire(
+  /**
+   * Tries to take one slot per request, in order, for one bot and one priority's horizon; answers index for index. Requests
+   * after the first one refused for the bot's schedule are refused too (the schedule only moves forward within the batch).
+   */
+  async acquireMany(
     policy: TelegramRatePolicy,
-    req: { channelId: string; chatId: string | null; group: boolean; horizonMs: number },
-  ): Promise<RateGrant> {
+    channelId: string,
+    horizonMs: number,
+    reqs: readonly RateRequest[],
+  ): Promise<RateGrant[]> {
     const { rows } = await sql<{
+      idx: number;
       granted: boolean;
       slot: Date | null;
       waitMs: number;
       reason: RateGrant['reason'];
       nextMs: number;
     }>`
-      select granted, slot, wait_ms, reason, next_ms from telegram_rate_acquire(
-        ${req.channelId}::uuid, ${req.chatId}::text, ${req.group}::boolean, ${req.horizonMs}::float8,
-        ${policy.defaultPerSecond}::float8, ${policy.headroom}::float8, ${policy.privateIntervalMs}::float8,
-        ${policy.privateBurst}::int, ${policy.groupIntervalMs}::float8)`.execute(this.db);
-    const row = rows[0];
-    if (!row) throw new Error('telegram_rate_acquire returned no row');
-    return { ...row, waitMs: Math.max(0, Number(row.waitMs)), nextMs: Number(row.nextMs) };
+      select idx, granted, slot, wait_ms, reason, next_ms from telegram_rate_acquire_many(
+        ${channelId}::uuid, ${reqs.map((r) => r.chatId)}::text[], ${reqs.map((r) => r.group)}::boolean[],
+        ${horizonMs}::float8, ${policy.defaultPerSecond}::float8, ${policy.headroom}::float8,
+        ${policy.privateIntervalMs}::float8, ${policy.privateBurst}::int, ${policy.groupIntervalMs}::float8)`.execute(
+      this.db,
+    );
+    const grants: RateGrant[] = new Array(reqs.length);
+    for (const row of rows)
+      grants[row.idx - 1] = {
+        granted: row.granted,
+        slot: row.slot,
+        reason: row.reason,
+        waitMs: Math.max(0, Number(row.waitMs)),
+        nextMs: Number(row.nextMs),
+      };
+    if (rows.length !== reqs.length || grants.includes(undefined as never))
+      throw new Error(`telegram_rate_acquire_many answered ${rows.length} of ${reqs.length} requests`);
+    return grants;
   }
 
   /** Pauses the whole bot until now + seconds (database clock); an existing longer pause is kept. Returns the pause end. */

@@ -78,7 +78,7 @@ export function preferenceCommandNames(settings: Record<string, unknown>): {
   return { settings: name(settings.settingsCommand, 'settings'), stop: name(settings.stopCommand, 'stop') };
 }
 
-/** The sending rate the limiter applies; mirrors telegram_rate_acquire() (migration 0006), which also clamps stored values. */
+/** The sending rate the limiter applies; mirrors telegram_rate_acquire_many() (migration 0033), which also clamps stored values. */
 export function effectiveRatePerSecond(
   settings: Record<string, unknown>,
   defaultPerSecond: number = DEFAULT_RATE_POLICY.defaultPerSecond,
