@@ -106,7 +106,7 @@ export class SegmentsRepository {
     return this.db
       .selectFrom('contacts')
       .selectAll()
-      .where(segmentWhere(filter))
+      .where(segmentWhere(filter, { stopsEarly: true }))
       .orderBy('createdAt', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)

@@ -29,6 +29,12 @@ export interface CompileOptions {
    * contact is served better by checking each row against the alternatives.
    */
   mergeOrSets?: boolean;
+  /**
+   * For a query that walks contacts newest first and stops at a page (the preview sample): "at least N times in D days"
+   * becomes one hashed set built once and probed per row (see eventCondition). Off by default: a one-contact probe
+   * (automation conditions) is served better as a join, which lets the planner narrow the events to that contact.
+   */
+  stopsEarly?: boolean;
 }
 
 /** `where((eb) => segmentWhere(filter)(eb))` or simply `.where(segmentWhere(filter))`. */
@@ -47,7 +53,7 @@ export function compileNode(node: FilterNode, options: CompileOptions = {}): Raw
     const parts = node.conditions.map((c) => compileNode(c, options));
     return sql<SqlBool>`(${sql.join(parts, node.op === 'and' ? sql` and ` : sql` or `)})`;
   }
-  return compileCondition(node);
+  return compileCondition(node, options);
 }
 
 /**
@@ -78,27 +84,33 @@ function contactIdSet(c: Condition): RawBuilder<unknown> | undefined {
       where cv.contact_id is not null and cv.status = any(${sql.val(c.status)}::text[])
       ${c.channelId ? sql`and cv.channel_id = ${c.channelId}::uuid` : sql``}`;
   if (c.type === 'channel' && c.op === 'reachable')
-    return sql`select cc.contact_id from contact_channels cc join channels ch on ch.id = cc.channel_id
-      where cc.reachable
-      ${c.channelId ? sql`and cc.channel_id = ${c.channelId}::uuid` : sql``}
-      ${c.channelType ? sql`and ch.type = ${c.channelType}` : sql``}`;
+    return sql`select cc.contact_id from contact_channels cc where ${reachableOn(c)}`;
   return undefined;
+}
+
+/**
+ * The contact_channels rows (`cc`) through which a contact is reachable on the condition's channel or channel type.
+ * The type picks channel ids first (a handful of rows), so the big table is filtered rather than joined: a count
+ * over every reachable identity then skips a hash join of all of them with channels.
+ */
+function reachableOn(c: Extract<Condition, { type: 'channel' }>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`cc.reachable
+    ${c.channelId ? sql`and cc.channel_id = ${c.channelId}::uuid` : sql``}
+    ${c.channelType ? sql`and cc.channel_id = any(array(select ch.id from channels ch where ch.type = ${c.channelType}))` : sql``}`;
 }
 
 const not = (e: RawBuilder<SqlBool>) => sql<SqlBool>`(not coalesce(${e}, false))`;
 const daysAgo = (days: number) => sql`(now() - make_interval(days => ${days}::int))`;
 
-function compileCondition(c: Condition): RawBuilder<SqlBool> {
+function compileCondition(c: Condition, options: CompileOptions): RawBuilder<SqlBool> {
   switch (c.type) {
     case 'field':
       return fieldCondition(c);
     case 'attribute':
       return attributeCondition(c);
     case 'channel': {
-      const reachable = sql<SqlBool>`exists (select 1 from contact_channels cc join channels ch on ch.id = cc.channel_id
-        where cc.contact_id = contacts.id and cc.reachable
-        ${c.channelId ? sql`and cc.channel_id = ${c.channelId}::uuid` : sql``}
-        ${c.channelType ? sql`and ch.type = ${c.channelType}` : sql``})`;
+      const reachable = sql<SqlBool>`exists (select 1 from contact_channels cc
+        where cc.contact_id = contacts.id and ${reachableOn(c)})`;
       return c.op === 'reachable' ? reachable : not(reachable);
     }
     case 'conversation': {
@@ -108,7 +120,7 @@ function compileCondition(c: Condition): RawBuilder<SqlBool> {
       return c.op === 'exists' ? has : not(has);
     }
     case 'event':
-      return eventCondition(c);
+      return eventCondition(c, options);
     case 'notification': {
       // contact_preferences keeps only what was turned off ({"enabled": false}, {"telegram": false}); no row = all on.
       const off = sql<SqlBool>`exists (select 1 from contact_preferences p where p.contact_id = contacts.id and (
@@ -245,11 +257,9 @@ function typedAttribute(
       const contains = sql<SqlBool>`strpos(lower(${text}), lower(${c.value}::text)) > 0`;
       return c.op === 'contains' ? contains : not(contains);
     }
-    case 'number': {
-      const n = sql`(case when jsonb_typeof(${json}) = 'number' then ${text}::numeric
-        when jsonb_typeof(${json}) = 'string' and ${text} ~ '^\\s*-?[0-9]{1,30}(\\.[0-9]{1,30})?\\s*$' then ${text}::numeric end)`;
-      return numberCompare(n, c.op, c.value);
-    }
+    case 'number':
+      // JSON numbers and numeric text (migration 0035): the expression an index on one key can be declared on.
+      return numberCompare(sql`sb_attr_number(contacts.attributes, ${c.key}::text)`, c.op, c.value);
     case 'boolean':
       return sql<SqlBool>`lower(${text}) = ${c.value ? 'true' : 'false'}`;
     case 'date': {
@@ -268,13 +278,25 @@ function typedAttribute(
  * event properties and "at least N times in the last D days" need the raw events (the summary cannot say how many of a
  * contact's events fall in a window).
  */
-function eventCondition(c: EventCondition): RawBuilder<SqlBool> {
+function eventCondition(c: EventCondition, options: CompileOptions): RawBuilder<SqlBool> {
   if (c.op === 'did_not') {
     if (c.properties)
       return sql<SqlBool>`not exists (select 1 from contact_events e where e.contact_id = contacts.id and ${eventWhere(c)})`;
     return sql<SqlBool>`not exists (select 1 from contact_event_stats s where s.contact_id = contacts.id and ${statsWhere(c)})`;
   }
+  // The planner guesses `having count(*) >= N` at about ten times the real set, and as a semi-join that guess made
+  // the preview sample join a sequential scan of every contact and sort them all. Kept out of the join tree (a sublink
+  // inside coalesce cannot be pulled up; `in` over non-null ids is never null, so the value is the same), it is one
+  // hashed set built once, probed by the newest-first index scan, which stops after its 20 rows. Counts start from
+  // the set itself instead (count-query.ts).
+  if (options.stopsEarly && countsInWindow(c))
+    return sql<SqlBool>`coalesce(contacts.id in (${eventContactIds(c)}), false)`;
   return sql<SqlBool>`contacts.id in (${eventContactIds(c)})`;
+}
+
+/** "At least N times (N > 1) in the last D days", or with properties: the raw events grouped with `having`. */
+function countsInWindow(c: EventCondition): boolean {
+  return (c.atLeast ?? 1) > 1 && (Boolean(c.withinDays) || Boolean(c.properties));
 }
 
 const eventNameId = (c: EventCondition) => sql`(select id from event_names where name = ${c.name}::text)`;
@@ -305,13 +327,19 @@ function eventContactIds(c: EventCondition): RawBuilder<unknown> {
 
 /**
  * The same set with each contact id once (the summary's key is contact and name; raw events are grouped), so a count
- * can start from it and join contacts (count-query.ts). Undefined for "did_not".
+ * can start from it and join contacts (count-query.ts). Undefined for "did_not". `misestimated` marks the sets the
+ * planner sizes badly (grouped with `having`), which a count should look up by id rather than join.
  */
-export function distinctEventContactIds(c: EventCondition): RawBuilder<unknown> | undefined {
+export function distinctEventContactIds(
+  c: EventCondition,
+): { ids: RawBuilder<unknown>; misestimated: boolean } | undefined {
   if (c.op !== 'did') return undefined;
-  if (!c.properties && ((c.atLeast ?? 1) === 1 || !c.withinDays)) return eventContactIds(c);
-  if ((c.atLeast ?? 1) > 1) return eventContactIds(c);
-  return sql`select e.contact_id from contact_events e where ${eventWhere(c)} group by e.contact_id`;
+  if (countsInWindow(c)) return { ids: eventContactIds(c), misestimated: true };
+  if (!c.properties) return { ids: eventContactIds(c), misestimated: false };
+  return {
+    ids: sql`select e.contact_id from contact_events e where ${eventWhere(c)} group by e.contact_id`,
+    misestimated: false,
+  };
 }
 
 /** For "never did X": how many did X, counted on the summary (count-query.ts subtracts it from everyone), if it can be. */
