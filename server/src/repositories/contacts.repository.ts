@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Expression,
   type ExpressionBuilder,
@@ -140,6 +141,32 @@ export class ContactsRepository {
       .values(toRow(fields, 'insert'))
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /** Several contacts by id, locked until the transaction ends (in id order, so concurrent batches cannot deadlock). */
+  async getManyForUpdate(ids: string[]): Promise<Map<string, Contact>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Inserts several contacts in one statement; returns them in input order (ids are chosen here to pair them up). */
+  async createMany(all: ContactFields[]): Promise<Contact[]> {
+    if (all.length === 0) return [];
+    const ids = all.map(() => randomUUID());
+    const rows = await this.db
+      .insertInto('contacts')
+      .values(all.map((fields, i) => ({ ...toRow(fields, 'insert'), id: ids[i]! })))
+      .returningAll()
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id)!);
   }
 
   update(id: string, fields: ContactFields): Promise<Contact | undefined> {

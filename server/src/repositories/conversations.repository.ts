@@ -143,6 +143,64 @@ export class ConversationsRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * For each of several chats, the conversation a customer message would look at first: the one not resolved, else the
+   * newest. Locked, in id order. Keyed by chat; a chat without any conversation is absent.
+   */
+  async findCurrentForChatsForUpdate(
+    channelId: string,
+    chatExternalIds: string[],
+  ): Promise<Map<string, Conversation>> {
+    if (chatExternalIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', 'in', (qb) =>
+        qb
+          .selectFrom('conversations')
+          .select('id')
+          .distinctOn('chatExternalId')
+          .where('channelId', '=', channelId)
+          .where('chatExternalId', 'in', chatExternalIds)
+          .orderBy('chatExternalId')
+          .orderBy(sql`status <> 'resolved'`, 'desc')
+          .orderBy('createdAt', 'desc'),
+      )
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    return new Map(rows.map((row) => [row.chatExternalId, row]));
+  }
+
+  /** Inserts several conversations of distinct chats in one statement; keyed by chat. */
+  async createMany(
+    all: {
+      channelId: string;
+      contactId: string | null;
+      chatExternalId: string;
+      chatKind: 'private' | 'group';
+      title: string | null;
+      lastActivityAt: Date;
+    }[],
+  ): Promise<Map<string, Conversation>> {
+    if (all.length === 0) return new Map();
+    const rows = await this.db.insertInto('conversations').values(all).returningAll().execute();
+    return new Map(rows.map((row) => [row.chatExternalId, row]));
+  }
+
+  /** touch(id, at, undefined, {customerWrote: true}) for several conversations in one statement; keyed by id. */
+  async touchManyCustomerWrote(all: { id: string; at: Date }[]): Promise<Map<string, Conversation>> {
+    if (all.length === 0) return new Map();
+    const { rows } = await sql<Conversation>`
+      update conversations c
+      set last_activity_at = greatest(c.last_activity_at, v.at), updated_at = now(),
+          waiting_since = coalesce(c.waiting_since, v.at)
+      from unnest(${sql.val(all.map((a) => a.id))}::uuid[], ${sql.val(all.map((a) => a.at))}::timestamptz[]) as v(id, at)
+      where c.id = v.id
+      returning c.*`.execute(this.db);
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   /** The chat's newest conversation of any status, locked (the reopen-window check after the open one was not found). */
   findLatestForUpdate(channelId: string, chatExternalId: string): Promise<Conversation | undefined> {
     return this.db

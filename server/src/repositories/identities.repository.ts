@@ -41,6 +41,67 @@ export class IdentitiesRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * The identities of several platform users on a channel, locked until the transaction ends, keyed by external id: the
+   * set-based receive reads a whole batch's senders in one statement. Locked in id order, so two batches sharing people
+   * cannot deadlock on each other.
+   */
+  async findManyForUpdate(channelId: string, externalIds: string[]): Promise<Map<string, Identity>> {
+    if (externalIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('contactChannels')
+      .select(IDENTITY_COLUMNS)
+      .where('channelId', '=', channelId)
+      .where('externalId', 'in', externalIds)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    return new Map(rows.map((row) => [row.externalId, row]));
+  }
+
+  /** Inserts several identities in one statement, in input order; a concurrent insert of one raises a unique violation. */
+  async createMany(
+    rows: { contactId: string; channelId: string; externalId: string; lastSeenAt: Date }[],
+  ): Promise<Identity[]> {
+    if (rows.length === 0) return [];
+    const created = await this.db
+      .insertInto('contactChannels')
+      .values(rows)
+      .returning(IDENTITY_COLUMNS)
+      .execute();
+    const byExternal = new Map(created.map((row) => [`${row.channelId}:${row.externalId}`, row]));
+    return rows.map((row) => byExternal.get(`${row.channelId}:${row.externalId}`)!);
+  }
+
+  /**
+   * The set-based form of touch and setFloodState for a batch of messages, one statement: per identity an optional
+   * last-seen time (never moved backwards), an optional new flood-guard state, and whether to flag it now.
+   */
+  async recordMany(
+    changes: {
+      id: string;
+      seenAt: Date | null;
+      flood: { windowStart: Date; count: number } | null;
+      flag: boolean;
+    }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    await sql`
+      update contact_channels cc
+      set last_seen_at = case when v.seen_at is null then cc.last_seen_at else greatest(cc.last_seen_at, v.seen_at) end,
+          flood_window_start = coalesce(v.window_start, cc.flood_window_start),
+          flood_count = coalesce(v.count, cc.flood_count),
+          flagged_at = case when v.flag then now() else cc.flagged_at end
+      from unnest(
+        ${sql.val(changes.map((c) => c.id))}::uuid[],
+        ${sql.val(changes.map((c) => c.seenAt))}::timestamptz[],
+        ${sql.val(changes.map((c) => c.flood?.windowStart ?? null))}::timestamptz[],
+        ${sql.val(changes.map((c) => c.flood?.count ?? null))}::int[],
+        ${sql.val(changes.map((c) => c.flag))}::boolean[]
+      ) as v(id, seen_at, window_start, count, flag)
+      where cc.id = v.id`.execute(this.db);
+  }
+
   /** Inserts an identity; a concurrent insert of the same one raises a unique violation (the caller retries). */
   create(contactId: string, channelId: string, externalId: string, seenAt: Date): Promise<Identity> {
     return this.db

@@ -81,6 +81,22 @@ export class MessagesRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * Inserts several messages in one statement; a message whose platform id its conversation holds already is skipped,
+   * as in insert(). Returns the rows stored (any order).
+   */
+  insertMany(all: NewMessage[]): Promise<Message[]> {
+    if (all.length === 0) return Promise.resolve([]);
+    return this.db
+      .insertInto('messages')
+      .values(all.map((m) => ({ ...m, contentAttributes: JSON.stringify(m.contentAttributes) })))
+      .onConflict((oc) =>
+        oc.columns(['conversationId', 'sourceId']).where('sourceId', 'is not', null).doNothing(),
+      )
+      .returningAll()
+      .execute();
+  }
+
   /** Replaces the content of a message with a new version, appending the previous one to its history. */
   applyEdit(
     id: string,

@@ -45,6 +45,33 @@ export class RealtimeRepository {
   }
 
   /**
+   * publish() for several events in ONE statement, delivered in the given order at commit: the set-based receive sends
+   * a whole batch's events without a round trip each. Same payloads, `at` and `scope` as publish().
+   */
+  async publishMany(events: RealtimeEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const heads: string[] = [];
+    const scopes: (string | null)[] = [];
+    const scoped: boolean[] = [];
+    for (const { room, event, data } of events) {
+      let payload = JSON.stringify({ room, event, data });
+      if (Buffer.byteLength(payload) > MAX_PAYLOAD)
+        payload = JSON.stringify({ room, event, data: shrink(data), truncated: true });
+      heads.push(payload.slice(0, -1));
+      scoped.push(VISIBILITY_ROOMS.has(room));
+      scopes.push(VISIBILITY_ROOMS.has(room) ? conversationIdOf(data) : null);
+    }
+    await sql`
+      select pg_notify(${REALTIME_CHANNEL}, e.head || ',"at":' || to_json(now())::text || case when e.scoped then ',"scope":' || coalesce(
+          (select json_build_object('id', c.id, 'channelId', c.channel_id, 'assigneeId', c.assignee_id, 'teamId', c.team_id)::text
+             from conversations c where c.id = e.conversation_id),
+          'null') else '' end || '}')
+      from unnest(${sql.val(heads)}::text[], ${sql.val(scopes)}::uuid[], ${sql.val(scoped)}::boolean[])
+           with ordinality as e(head, conversation_id, scoped, n)
+      order by e.n`.execute(this.db);
+  }
+
+  /**
    * Messages of one conversation changed (created, edited, delivered, deleted) after `since`, oldest change first:
    * the replay of a conversation stream resumed with `Last-Event-ID` (served by messages_updated_idx).
    */
@@ -71,6 +98,13 @@ export class RealtimeRepository {
     for (const row of rows.rows) (row.kind === 'channel' ? channelIds : teamIds).add(row.id);
     return { channelIds, teamIds };
   }
+}
+
+/** One event for publishMany. */
+export interface RealtimeEvent<K extends RealtimeEventName = RealtimeEventName> {
+  room: string;
+  event: K;
+  data: RealtimeEventMap[K];
 }
 
 /** Keeps only `id` fields: the client refetches the rest. */

@@ -72,6 +72,60 @@ export class TelegramUpdatesRepository {
   }
 
   /**
+   * The webhook's store in ONE statement with its channel check: stores the update (and wakes its drain, as store() does)
+   * only while the channel is an active Telegram channel whose sealed webhook secret is still `sealed` (the one the
+   * caller verified the request's secret against earlier), and returns the channel's current status and sealed secret,
+   * so a caller whose verification went stale (secret rotated, channel paused) decides again from them. Null: no such
+   * Telegram channel. `id` null: nothing stored (a redelivery, or the check failed).
+   */
+  async storeIfAccepted(
+    channelId: string,
+    sealed: string,
+    updateId: number,
+    payload: unknown,
+    route: UpdateRoute,
+  ): Promise<{ status: string; sealed: string | null; id: number | null } | null> {
+    const queue = drainQueue(channelId, route.shard);
+    const job: JobMap['telegram.updates_pending'] = { channelId, shard: route.shard };
+    const { rows } = await sql<{
+      status: string;
+      webhookSecretSealed: string | null;
+      id: number | null;
+      jobId: string | null;
+    }>`
+      with channel as (
+        select status, webhook_secret_sealed from channels where id = ${channelId} and type = 'telegram'
+      ), stored as (
+        insert into telegram_updates (channel_id, update_id, payload, shard, chat_key)
+        select ${channelId}, ${updateId}, ${JSON.stringify(payload)}::jsonb, ${route.shard}, ${route.chatKey}
+        from channel where channel.status = 'active' and channel.webhook_secret_sealed = ${sealed}
+        on conflict (channel_id, update_id) do nothing
+        returning id
+      )
+      select channel.status, channel.webhook_secret_sealed, woken.id, woken.job_id
+      from channel left join (
+        select stored.id, job.id as job_id
+        from stored, lateral graphile_worker.add_job(
+          'telegram.updates_pending', ${JSON.stringify(job)}::json,
+          queue_name => ${queue}::text, job_key => ${queue}::text, job_key_mode => 'preserve_run_at'
+        ) as job
+      ) woken on true`.execute(this.db);
+    const row = rows[0];
+    if (!row) return null;
+    // As in store(): a drain that locked the job mid-statement may scan before this row commits; queue its successor.
+    if (row.id !== null && row.jobId === null)
+      await sql`select graphile_worker.add_job(
+        'telegram.updates_pending', ${JSON.stringify(job)}::json,
+        queue_name => ${queue}::text, job_key => ${queue}::text, job_key_mode => 'preserve_run_at'
+      )`.execute(this.db);
+    return {
+      status: row.status,
+      sealed: row.webhookSecretSealed,
+      id: row.id === null ? null : Number(row.id),
+    };
+  }
+
+  /**
    * The next pending updates of one drain shard, oldest first (telegram_updates_pending_idx). A chat with an update waiting
    * for its retry is held back whole (telegram_updates_retry_idx), so its later updates cannot overtake the failed one.
    */

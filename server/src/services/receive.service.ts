@@ -5,12 +5,18 @@ import type {
   SenderRef,
 } from '../channels/channel.ts';
 import type { Contact, Conversation, Message } from '../db/schema.ts';
-import type { ContactFields } from '../repositories/contacts.repository.ts';
 import type { Identity } from '../repositories/identities.repository.ts';
 import type { Repos } from '../repositories/index.ts';
 import type { CallbackAnswer, CallbackRouter } from './callback-router.ts';
 import { ConversationHooks } from './conversation-hooks.ts';
 import { migrateChat, recordEdit, recordMessage } from './conversation-recorder.ts';
+import {
+  isPlainPrivateMessage,
+  movesForward,
+  profileChanges,
+  profileOf,
+  receivePlainMessages,
+} from './receive-batch.ts';
 
 /**
  * What receiving one event did, channel-neutral; null when the event names no person we keep (bots, chat migrations,
@@ -86,6 +92,59 @@ export class ReceiveService {
     // STAFF BOT: a bot marked `staffBot` talks to the team (linking, coupon checks, /login), not to customers. Its
     // updates go to the staff bot and create no contact, conversation or message. One primary-key read per update.
     if (this.staffBot && (await this.staffBot(r, channelId, event))) return null;
+    return this.applyToCustomers(r, channelId, event);
+  }
+
+  /**
+   * apply() for a batch of one channel's events, in order, with the same outcome as applying them one by one. Runs of
+   * plain private messages (receive-batch.ts) are received set-based, a chat's first message per step; anything else,
+   * and what the set-based step hands back, goes through the per-event path. The staff-bot check is made once.
+   */
+  async applyMany(r: Repos, channelId: string, events: IncomingEvent[]): Promise<(ReceiveResult | null)[]> {
+    const results: (ReceiveResult | null)[] = new Array(events.length).fill(null);
+    if (events.length === 0) return results;
+    // The staff-bot route decides by channel, so the first event answers for the batch: on a staff bot it is routed
+    // there (as apply would) and so is the rest.
+    if (this.staffBot && (await this.staffBot(r, channelId, events[0]!))) {
+      for (let i = 1; i < events.length; i++) results[i] = await this.apply(r, channelId, events[i]!);
+      return results;
+    }
+    let i = 0;
+    while (i < events.length) {
+      // A step: consecutive plain messages of distinct chats (a chat's next message waits for the next step).
+      const step: number[] = [];
+      const chats = new Set<string>();
+      for (; i < events.length; i++) {
+        const e = events[i]!;
+        if (!isPlainPrivateMessage(e) || chats.has(e.chat.externalId)) break;
+        chats.add(e.chat.externalId);
+        step.push(i);
+      }
+      if (step.length === 0) {
+        results[i] = await this.applyToCustomers(r, channelId, events[i]!);
+        i += 1;
+        continue;
+      }
+      const plain = step.map((k) => events[k] as IncomingMessageEvent);
+      const received = await receivePlainMessages(r, channelId, plain, this.hooks);
+      for (const [n, k] of step.entries()) {
+        const done = received[n];
+        // Handed back (a snoozed or resolved conversation, a merged contact's second account): nothing of it was
+        // written, so it is applied now, in its chat's order (each chat appears once in a step).
+        results[k] = done
+          ? { ...done, edited: false }
+          : await this.applyToCustomers(r, channelId, events[k]!);
+      }
+    }
+    return results;
+  }
+
+  /** apply() past the staff-bot check. */
+  private async applyToCustomers(
+    r: Repos,
+    channelId: string,
+    event: IncomingEvent,
+  ): Promise<ReceiveResult | null> {
     switch (event.type) {
       case 'message':
       case 'message_edited': {
@@ -200,12 +259,8 @@ export class ReceiveService {
     at: Date,
     opts: { start?: boolean; startPayload?: string; noActivity?: boolean } = {},
   ): Promise<Person> {
-    const profile: ContactFields = { firstName: sender.firstName };
     // Absent fields are not erased: a person hiding their username later should not wipe what an agent saw.
-    if (sender.lastName !== undefined) profile.lastName = sender.lastName;
-    if (sender.username !== undefined) profile.username = sender.username;
-    if (sender.languageCode !== undefined) profile.language = sender.languageCode;
-    if (!opts.noActivity) profile.lastActivityAt = at;
+    const profile = profileOf(sender, opts.noActivity ? null : at);
 
     const existing = await r.identities.findForUpdate(channelId, sender.externalId);
     if (!existing) {
@@ -225,11 +280,8 @@ export class ReceiveService {
       // /start again is the person asking to hear from us again.
       if (!current.subscribed) profile.subscribed = true;
     }
-    // Activity is kept to the minute: a person writing ten messages in a row rewrites their contact row (and its many
-    // indexes) once, not ten times. Profile changes are written at once.
-    if (profile.lastActivityAt && !movesForward(current.lastActivityAt, profile.lastActivityAt))
-      delete profile.lastActivityAt;
-    const changes = changedFields(current, profile);
+    // Activity is kept to the minute (profileChanges); profile changes are written at once.
+    const changes = profileChanges(current, profile);
     const contact = changes ? ((await r.contacts.update(current.id, changes)) ?? current) : current;
     if (movesForward(existing.lastSeenAt, at)) await r.identities.touch(existing.id, at);
     return { contact, identity: existing, createdContact: false, contactChanged: changes !== null };
@@ -245,30 +297,6 @@ export class ReceiveService {
 
 /** The person behind an event, as identify() found or created them; `contactChanged` false when nothing was written. */
 type Person = Pick<ReceiveResult, 'contact' | 'identity' | 'createdContact'> & { contactChanged?: boolean };
-
-/** Activity and last-seen times are recorded at this resolution (see identify). */
-const ACTIVITY_RESOLUTION_MS = 60_000;
-
-/** True when `next` is at least ACTIVITY_RESOLUTION_MS after `current` (or there is no current time). */
-function movesForward(current: Date | null, next: Date): boolean {
-  return current === null || next.getTime() - current.getTime() >= ACTIVITY_RESOLUTION_MS;
-}
-
-/** The fields of `profile` whose value differs from the contact's, or null when none does. */
-function changedFields(current: Contact, profile: ContactFields): ContactFields | null {
-  const changes: ContactFields = {};
-  let any = false;
-  for (const [key, value] of Object.entries(profile) as [keyof ContactFields, unknown][]) {
-    const now = (current as unknown as Record<string, unknown>)[key];
-    const same =
-      value instanceof Date && now instanceof Date ? value.getTime() === now.getTime() : value === now;
-    if (!same) {
-      (changes as Record<string, unknown>)[key] = value;
-      any = true;
-    }
-  }
-  return any ? changes : null;
-}
 
 const NOTHING_RECORDED = {
   conversation: null,

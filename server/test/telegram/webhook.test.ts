@@ -142,6 +142,34 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('a webhook secret that changes', () => {
+  it('is checked afresh: the old secret gets 401 and stores nothing, the new one is stored', async () => {
+    // A delivery with the current secret first, so this process has verified (and remembers) it.
+    expect((await deliver(textUpdate(tgUser(), 'before the change'))).statusCode).toBe(200);
+    const fresh = 'a-new-webhook-secret';
+    await app.services.ctx.db
+      .updateTable('channels')
+      .set({ webhookSecretSealed: app.services.ctx.secretBox.seal(fresh) })
+      .where('id', '=', channelId)
+      .execute();
+    try {
+      const before = (await stored()).length;
+      expect((await deliver(textUpdate(tgUser(), 'old secret'))).statusCode).toBe(401);
+      expect(await stored()).toHaveLength(before);
+      const update = textUpdate(tgUser(), 'new secret');
+      expect((await deliver(update, fresh)).statusCode).toBe(200);
+      expect((await deliver(update, fresh)).json()).toEqual({ ok: true, duplicate: true });
+      expect((await stored()).map((u) => u.updateId)).toContain(update.update_id);
+    } finally {
+      await app.services.ctx.db
+        .updateTable('channels')
+        .set({ webhookSecretSealed: app.services.ctx.secretBox.seal(secret) })
+        .where('id', '=', channelId)
+        .execute();
+    }
+  });
+});
+
 describe('pausing a webhook channel', () => {
   it('deletes the webhook, refuses deliveries with 503 so Telegram keeps them, and sets it again on resume', async () => {
     const admin = (await app.userWithRole('admin')).token;

@@ -67,6 +67,8 @@ export type WebhookOutcome = 'stored' | 'duplicate' | 'unauthorized' | 'unknown'
 export class TelegramReceiver {
   /** When this process last wrote a channel's last_update_at (ms): the health view needs it to the second, not per update. */
   private readonly markedAt = new Map<string, number>();
+  /** Per channel, the webhook secret this process last verified a request against, opened, with its sealed form. */
+  private readonly webhookSecrets = new Map<string, { sealed: string; secret: string }>();
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -74,22 +76,61 @@ export class TelegramReceiver {
     private readonly receive: ReceiveService,
   ) {}
 
-  /** Checks the secret header, then stores the update and queues its processing in one transaction. */
+  /**
+   * Checks the secret header, then stores the update and wakes its drain. The usual request is ONE statement: the secret
+   * is checked against the one this process last verified for the channel (kept opened, with its sealed form), and the
+   * statement stores only while the channel is still active with that same sealed secret (storeIfAccepted), returning
+   * the current row otherwise; then the channel is read and checked afresh, as on the first request.
+   */
   async acceptWebhook(
     channelId: string,
     secret: string | undefined,
     update: RawUpdate,
   ): Promise<WebhookOutcome> {
-    const channel = await this.ctx.repos.channels.get(channelId);
-    if (channel?.type !== 'telegram' || !channel.webhookSecretSealed) return 'unknown';
-    const expected = this.ctx.secretBox.open(channel.webhookSecretSealed);
-    if (secret === undefined || !safeEqual(secret, expected)) return 'unauthorized';
-    if (channel.status !== 'active') return 'paused';
-    // The health view's "last update" (to the second): Telegram reached us, whether or not the update is new.
+    if (secret === undefined) return (await this.checkChannel(channelId, secret)).outcome;
+    const known = this.webhookSecrets.get(channelId);
+    let sealed = known && safeEqual(secret, known.secret) ? known.sealed : null;
+    if (sealed === null) {
+      const checked = await this.checkChannel(channelId, secret);
+      if (checked.outcome !== 'stored') return checked.outcome;
+      sealed = checked.sealed;
+    }
+    // The health view's "last update" (to the second): Telegram reached us with a secret verified for this channel,
+    // whether or not the update is new. Written first, so the answer follows the store at once.
     if (this.shouldMark(channelId)) await this.ctx.repos.channels.markUpdateReceived(channelId);
-    // One statement, no transaction around it: the row and its drain's wake-up commit together (see store()).
-    const stored = await storeUpdates(this.ctx.repos, channelId, [update]);
-    return stored > 0 ? 'stored' : 'duplicate';
+    const repo = this.ctx.repos.telegramUpdates;
+    let result = await repo.storeIfAccepted(channelId, sealed, update.update_id, update, routeOf(update));
+    if (result && result.id === null && result.sealed !== sealed) {
+      // The secret changed since it was verified here: verify again against the current one, and store if it matches.
+      const checked = await this.checkChannel(channelId, secret);
+      if (checked.outcome !== 'stored') return checked.outcome;
+      result = await repo.storeIfAccepted(
+        channelId,
+        checked.sealed,
+        update.update_id,
+        update,
+        routeOf(update),
+      );
+    }
+    if (!result || result.sealed === null) return 'unknown';
+    if (result.status !== 'active') return 'paused';
+    return result.id !== null ? 'stored' : 'duplicate';
+  }
+
+  /** Reads the channel and checks a request's secret against it; remembers the verified secret (see acceptWebhook). */
+  private async checkChannel(
+    channelId: string,
+    secret: string | undefined,
+  ): Promise<{ outcome: Exclude<WebhookOutcome, 'duplicate'>; sealed: string }> {
+    const channel = await this.ctx.repos.channels.get(channelId);
+    if (channel?.type !== 'telegram' || !channel.webhookSecretSealed)
+      return { outcome: 'unknown', sealed: '' };
+    const sealed = channel.webhookSecretSealed;
+    const expected = this.ctx.secretBox.open(sealed);
+    if (secret === undefined || !safeEqual(secret, expected)) return { outcome: 'unauthorized', sealed };
+    this.webhookSecrets.set(channelId, { sealed, secret: expected });
+    if (channel.status !== 'active') return { outcome: 'paused', sealed };
+    return { outcome: 'stored', sealed };
   }
 
   private shouldMark(channelId: string): boolean {
@@ -143,7 +184,8 @@ export class TelegramReceiver {
 
   /**
    * Processes the next pending updates of one drain shard (at most `limit`) in ONE transaction: claimed and marked
-   * together, applied in arrival order, committed once, then button taps answered. Returns how many were claimed (0: the
+   * together, applied in arrival order (ReceiveService.applyMany: plain messages set-based), committed once, then button
+   * taps answered. Returns how many were claimed (0: the
    * shard is drained). One commit per batch instead of per update saves its begin, claim and commit round trips and a WAL
    * flush each. Any failure rolls the whole batch back (nothing of it happened, marks included) and is rethrown: the drain
    * then goes through the same updates one at a time (processStored) to isolate the failing one.
@@ -151,13 +193,14 @@ export class TelegramReceiver {
   async processBatch(channelId: string, shard: number, limit: number): Promise<number> {
     const done = await inTransaction(this.ctx, async (r) => {
       const rows = await r.telegramUpdates.claimPending(channelId, shard, limit);
+      // Updates we ignore map to null; the rest are received together (set-based for plain messages), in order.
+      const events = rows.map((row) => mapUpdate(row.payload)).filter((e) => e !== null);
+      const results = await this.receive.applyMany(r, channelId, events);
       const taps: { callbackQueryId: string; answer: CallbackAnswer }[] = [];
-      for (const row of rows) {
-        const event = mapUpdate(row.payload);
-        const result = event ? await this.receive.apply(r, row.channelId, event) : null;
-        if (event?.type === 'callback')
-          taps.push({ callbackQueryId: event.callbackQueryId, answer: result?.callbackAnswer ?? {} });
-      }
+      events.forEach((event, k) => {
+        if (event.type === 'callback')
+          taps.push({ callbackQueryId: event.callbackQueryId, answer: results[k]?.callbackAnswer ?? {} });
+      });
       return { claimed: rows.length, taps };
     });
     for (const tap of done.taps) await this.answerCallback(channelId, tap.callbackQueryId, tap.answer);
