@@ -92,6 +92,8 @@ export async function spawnPostmaster(opts: {
   port: number;
   ids: PostgresIds;
   url: string;
+  /** Also listen on a unix socket in this directory (see embedded.ts, socketDirFor); none when absent. */
+  socketDir?: string | null;
 }): Promise<Postmaster> {
   const { postgres } = await binaries();
   const logFile = path.join(path.dirname(opts.pgDir), 'postgres.log');
@@ -115,9 +117,9 @@ export async function spawnPostmaster(opts: {
         String(opts.port),
         '-c',
         'listen_addresses=127.0.0.1',
-        // No unix socket: its default directory may not exist or be writable.
+        // The default socket directory may not exist or be writable: only the one we choose, if any.
         '-c',
-        'unix_socket_directories=',
+        `unix_socket_directories=${opts.socketDir ?? ''}`,
         '-c',
         'max_connections=200',
       ],

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, freePort } from '../../src/db/embedded.ts';
+import { alive, freePort, socketDirFor } from '../../src/db/embedded.ts';
 import { CliProcess } from '../cli-process.ts';
 
 // The first-run path for real: `node bin/switchboard.mjs start` with no DATABASE_URL, so embedded PostgreSQL
@@ -87,11 +87,19 @@ describe('embedded PostgreSQL, first run to restart', () => {
 
     const pgPid = postmasterPid(dataDir);
     expect(pgPid).toBeGreaterThan(0);
+    // The app reaches it through a unix socket in its data directory (socketDirFor), TCP on loopback being the fallback.
+    const { port } = JSON.parse(readFileSync(path.join(dataDir, 'embedded.json'), 'utf8')) as { port: number };
+    expect(existsSync(path.join(dataDir, 'postgres', `.s.PGSQL.${port}`))).toBe(true);
     expect(await proc.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(proc.errors).toEqual([]);
     expect(postmasterPid(dataDir)).toBeNull();
     expect(alive(pgPid!)).toBe(false);
     expect(existsSync(path.join(dataDir, 'embedded.json'))).toBe(false);
+  });
+
+  it('puts the unix socket in the data directory unless its path would pass the kernel limit', () => {
+    expect(socketDirFor('/srv/switchboard/data/postgres')).toBe('/srv/switchboard/data/postgres');
+    expect(socketDirFor(`/srv/${'x'.repeat(100)}/postgres`)).toBeNull();
   });
 
   it('generated secret.key readable by its owner only', async () => {
