@@ -1,12 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { NotificationChannelKind } from '../db/schema.ts';
-import {
-  type DeliveryRead,
-  deliveryReads,
-  NOTIFICATIONS_DUE_CHANNEL,
-  toDeliveryRead,
-} from './notifications.repository.ts';
+import { type DeliveryRead, deliveryReads, NOTIFICATIONS_DUE_CHANNEL } from './notifications.repository.ts';
 
 /**
  * How long a notification may stay `sending` before a drain takes it for interrupted (its drain died mid-request). Far
@@ -49,19 +44,24 @@ export class NotificationDrainRepository {
    */
   async claimDue(now: Date, limit: number): Promise<DeliveryRead[]> {
     const stale = new Date(now.getTime() - SENDING_LEASE_MS);
-    const rows = await deliveryReads(this.db)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('n.status', 'in', ['queued', 'delayed']), eb('n.nextAttemptAt', '<=', now)]),
-          eb.and([eb('n.status', '=', 'sending'), eb('n.sendingAt', '<', stale)]),
-        ]),
-      )
-      .orderBy(sql`coalesce(n.next_attempt_at, n.sending_at)`)
-      .limit(limit)
-      .forUpdate('n')
-      .skipLocked()
-      .execute();
-    return rows.map(toDeliveryRead);
+    // The oldest first: in the CTE to pick, and again outside it to hand them over in that order.
+    const oldest = sql`coalesce(n.next_attempt_at, n.sending_at)`;
+    return deliveryReads(
+      this.db,
+      (q) =>
+        q
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('n.status', 'in', ['queued', 'delayed']), eb('n.nextAttemptAt', '<=', now)]),
+              eb.and([eb('n.status', '=', 'sending'), eb('n.sendingAt', '<', stale)]),
+            ]),
+          )
+          .orderBy(oldest)
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      oldest,
+    );
   }
 
   /**

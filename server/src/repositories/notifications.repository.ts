@@ -1,9 +1,11 @@
-import { type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type {
   Channel,
   Contact,
   ContactPreferences,
+  Database,
+  EmailAddress,
   Notification,
   NotificationChannelKind,
   NotificationLogEntry,
@@ -75,7 +77,15 @@ export interface DeliveryRead {
   templates: Partial<Record<NotificationChannelKind, TemplateRow>>;
   /** Every workspace setting (key → JSON value). */
   settings: Map<string, unknown>;
+  /**
+   * The delivery health of the contact's email address as read with the row (null: never bounced, or no address), so an
+   * email send needs no read of its own (EmailSenders.sendAndRecordBounces with `known`).
+   */
+  emailAddress: EmailAddress | null;
 }
+
+/** Column name → [camelCase key, is a timestamp]: the same few dozen columns come back for every claimed row. */
+const jsonKeys = new Map<string, [string, boolean]>();
 
 /**
  * A row that came back as jsonb (`to_jsonb(t)`): top-level keys to camelCase as CamelCasePlugin does for plain rows,
@@ -84,9 +94,14 @@ export interface DeliveryRead {
 function fromJsonRow<T>(row: Record<string, unknown> | null): T | undefined {
   if (!row) return undefined;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
-    const key = k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    out[key] = k.endsWith('_at') && typeof v === 'string' ? new Date(v) : v;
+  for (const k in row) {
+    let key = jsonKeys.get(k);
+    if (!key) {
+      key = [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), k.endsWith('_at')];
+      jsonKeys.set(k, key);
+    }
+    const v = row[k];
+    out[key[0]] = key[1] && typeof v === 'string' ? new Date(v) : v;
   }
   return out as T;
 }
@@ -199,8 +214,8 @@ export class NotificationsRepository {
    * not locked). Undefined when the notification is gone. The drain reads many the same way (notification-drain.repository.ts).
    */
   async forDelivery(id: string): Promise<DeliveryRead | undefined> {
-    const row = await deliveryReads(this.db).where('n.id', '=', id).forUpdate('n').executeTakeFirst();
-    return row ? toDeliveryRead(row) : undefined;
+    const [read] = await deliveryReads(this.db, (q) => q.where('n.id', '=', id).forUpdate());
+    return read;
   }
 
   /**
@@ -402,59 +417,106 @@ export class NotificationsRepository {
   }
 }
 
+/** Picks and locks the notifications to read (`notifications as n`, FOR UPDATE OF n): a filter, order and limit. */
+export type DeliveryPick = (q: PickQuery) => PickQuery;
+type PickQuery = SelectQueryBuilder<Database & { n: Database['notifications'] }, 'n', Notification>;
+
+type JsonRow = Record<string, unknown> | null;
+
+/** A joined row as jsonb on the first row of its notification type only (the type's other rows share it). */
+function firstOfType(alias: 't' | 'tt' | 'et') {
+  return sql<JsonRow>`case when row_number() over (partition by n.type_id) = 1 then to_jsonb(${sql.table(alias)}) end`;
+}
+
 /**
- * The notification with everything its delivery decides on: its type, the type's two templates, the contact, the contact's
- * preferences and the settings. The joined rows come back as jsonb so their columns cannot collide with the notification's;
- * the settings subquery is uncorrelated, so it runs once per statement, not once per row.
+ * The notifications `pick` locks, each with everything its delivery decides on: its type, the type's two templates, the
+ * contact, the contact's preferences, the settings, and the bounce record of the contact's email address (what an email
+ * send checks first). One statement: the locked rows in a CTE, the rest joined to them. The joined rows come back as jsonb
+ * so their columns cannot collide with the notification's. What many rows share is sent once: the type and its
+ * templates (several KB of template sources) on one row per type, the settings on the first row; toDeliveryReads hands
+ * the same objects to every row. Rows come in `order` (the CTE's order is not kept by the joins).
  */
-export function deliveryReads(db: DbOrTx) {
-  return db
-    .selectFrom('notifications as n')
+export async function deliveryReads(
+  db: DbOrTx,
+  pick: DeliveryPick,
+  order?: RawBuilder<unknown>,
+): Promise<DeliveryRead[]> {
+  let q = db
+    .with('n', (w) => pick(w.selectFrom('notifications as n').selectAll('n')))
+    .selectFrom('n')
     .innerJoin('contacts as c', 'c.id', 'n.contactId')
     .leftJoin('notificationTypes as t', 't.id', 'n.typeId')
     .leftJoin('contactPreferences as p', 'p.contactId', 'n.contactId')
     .leftJoin('templates as tt', 'tt.id', 't.telegramTemplateId')
     .leftJoin('templates as et', 'et.id', 't.emailTemplateId')
+    // Addresses are stored lower-cased; the send trims and lower-cases the contact's the same way.
+    .leftJoin('emailAddresses as ea', (j) => j.on('ea.address', '=', sql<string>`lower(trim(c.email))`))
     .selectAll('n')
     .select([
       sql<Record<string, unknown>>`to_jsonb(c)`.as('deliveryContact'),
-      sql<Record<string, unknown> | null>`to_jsonb(t)`.as('deliveryType'),
-      sql<Record<string, unknown> | null>`to_jsonb(p)`.as('deliveryPreferences'),
-      sql<Record<string, unknown> | null>`to_jsonb(tt)`.as('deliveryTelegramTemplate'),
-      sql<Record<string, unknown> | null>`to_jsonb(et)`.as('deliveryEmailTemplate'),
-      sql<Record<string, unknown> | null>`(select jsonb_object_agg(s.key, s.value) from settings s)`.as(
+      sql<JsonRow>`to_jsonb(p)`.as('deliveryPreferences'),
+      sql<JsonRow>`to_jsonb(ea)`.as('deliveryEmailAddress'),
+      sql<boolean>`row_number() over (partition by n.type_id) = 1`.as('deliveryFirstOfType'),
+      firstOfType('t').as('deliveryType'),
+      firstOfType('tt').as('deliveryTelegramTemplate'),
+      firstOfType('et').as('deliveryEmailTemplate'),
+      // Uncorrelated: computed once per statement, and sent once.
+      sql<JsonRow>`case when row_number() over () = 1 then (select jsonb_object_agg(s.key, s.value) from settings s) end`.as(
         'deliverySettings',
       ),
     ]);
+  if (order) q = q.orderBy(order);
+  return toDeliveryReads(await q.execute());
 }
 
 type DeliveryRow = Notification & {
   deliveryContact: Record<string, unknown>;
-  deliveryType: Record<string, unknown> | null;
-  deliveryPreferences: Record<string, unknown> | null;
-  deliveryTelegramTemplate: Record<string, unknown> | null;
-  deliveryEmailTemplate: Record<string, unknown> | null;
-  deliverySettings: Record<string, unknown> | null;
+  deliveryPreferences: JsonRow;
+  deliveryEmailAddress: JsonRow;
+  deliveryFirstOfType: boolean;
+  deliveryType: JsonRow;
+  deliveryTelegramTemplate: JsonRow;
+  deliveryEmailTemplate: JsonRow;
+  deliverySettings: JsonRow;
 };
 
-export function toDeliveryRead(row: DeliveryRow): DeliveryRead {
-  const {
-    deliveryContact,
-    deliveryType,
-    deliveryPreferences,
-    deliveryTelegramTemplate,
-    deliveryEmailTemplate,
-    deliverySettings,
-    ...n
-  } = row;
-  const telegram = fromJsonRow<TemplateRow>(deliveryTelegramTemplate);
-  const email = fromJsonRow<TemplateRow>(deliveryEmailTemplate);
-  return {
-    n,
-    type: fromJsonRow<NotificationType>(deliveryType),
-    contact: fromJsonRow<Contact>(deliveryContact)!,
-    preferences: fromJsonRow<ContactPreferences>(deliveryPreferences),
-    templates: { ...(telegram ? { telegram } : {}), ...(email ? { email } : {}) },
-    settings: new Map(Object.entries(deliverySettings ?? {})),
-  };
+type Shared = Pick<DeliveryRead, 'type' | 'templates'>;
+
+function toDeliveryReads(rows: DeliveryRow[]): DeliveryRead[] {
+  // The rows that carry them first: which row of a type does is not tied to the order.
+  const byType = new Map<string | null, Shared>();
+  let settings = new Map<string, unknown>();
+  for (const row of rows) {
+    if (row.deliverySettings) settings = new Map(Object.entries(row.deliverySettings));
+    if (!row.deliveryFirstOfType) continue;
+    const telegram = fromJsonRow<TemplateRow>(row.deliveryTelegramTemplate);
+    const email = fromJsonRow<TemplateRow>(row.deliveryEmailTemplate);
+    byType.set(row.typeId, {
+      type: fromJsonRow<NotificationType>(row.deliveryType),
+      templates: { ...(telegram ? { telegram } : {}), ...(email ? { email } : {}) },
+    });
+  }
+  return rows.map((row) => {
+    const {
+      deliveryContact,
+      deliveryPreferences,
+      deliveryEmailAddress,
+      deliveryFirstOfType: _first,
+      deliveryType: _type,
+      deliveryTelegramTemplate: _telegram,
+      deliveryEmailTemplate: _email,
+      deliverySettings: _settings,
+      ...n
+    } = row;
+    const shared = byType.get(n.typeId);
+    return {
+      n,
+      type: shared?.type,
+      contact: fromJsonRow<Contact>(deliveryContact)!,
+      preferences: fromJsonRow<ContactPreferences>(deliveryPreferences),
+      templates: shared?.templates ?? {},
+      settings,
+      emailAddress: fromJsonRow<EmailAddress>(deliveryEmailAddress) ?? null,
+    };
+  });
 }

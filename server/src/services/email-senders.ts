@@ -11,7 +11,7 @@ import {
   type EmailSendResult,
   type OutgoingEmail,
 } from '../channels/email/email.types.ts';
-import type { Channel } from '../db/schema.ts';
+import type { Channel, EmailAddress } from '../db/schema.ts';
 import type { ServiceContext } from './context.ts';
 
 /** How long the workspace_name setting (the default sender name) is reused before it is read again. */
@@ -44,14 +44,16 @@ export class EmailSenders {
    *   `opts.lastAttempt` says no retry follows, it also counts a soft bounce (`recordSoftBounce`, limit
    *   EMAIL_SOFT_BOUNCE_LIMIT) before throwing;
    * - anything else (server down, login refused) is thrown unchanged and says nothing about the address.
+   * `opts.known` is the address's row when the caller read it already (the notification drain reads it with its claim;
+   * null: no row), which saves the read here.
    */
   async sendAndRecordBounces(
     sender: EmailSender,
     mail: OutgoingEmail,
-    opts: { lastAttempt?: boolean } = {},
+    opts: { lastAttempt?: boolean; known?: EmailAddress | null } = {},
   ): Promise<EmailSendResult> {
     const addresses = this.ctx.repos.emailAddresses;
-    const known = await addresses.get(mail.to);
+    const known = opts.known !== undefined ? opts.known : await addresses.get(mail.to);
     if (known?.status === 'unreachable')
       throw new EmailRecipientRejectedError(
         `the address is unreachable: ${known.lastReason ?? 'it bounced before'}`,

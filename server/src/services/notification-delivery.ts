@@ -2,6 +2,7 @@ import type { OutgoingAttachment } from '../channels/channel.ts';
 import { ChannelRejectedError } from '../channels/errors.ts';
 import type {
   Contact,
+  EmailAddress,
   Notification,
   NotificationChannelKind,
   NotificationStatus,
@@ -59,6 +60,8 @@ export interface Plan {
   templates: Partial<Record<NotificationChannelKind, TemplateRow>>;
   /** The workspace as the templates see it, from the settings read with the row. */
   workspace: RenderWorkspace;
+  /** The bounce record of the contact's email address, read with the row (null: none). */
+  emailAddress: EmailAddress | null;
   /** No retry follows a transient failure of this attempt. */
   lastAttempt: boolean;
   /** Already `sending` (throttled types are marked one by one, so later rows of the batch count them). */
@@ -175,6 +178,7 @@ export class NotificationDelivery {
       channels: decision.channels.filter((c) => !failed.has(c)),
       templates: read.templates,
       workspace: this.templates.workspace(settings),
+      emailAddress: read.emailAddress,
       lastAttempt: opts.lastAttempt ?? n.attempts + 1 >= DELIVERY_MAX_ATTEMPTS,
       marked,
       shared: {},
@@ -339,7 +343,9 @@ export class NotificationDelivery {
         text: mail.text,
         headers: mail.headers,
       },
-      { lastAttempt: plan.lastAttempt },
+      // The record read with the claim was looked up by the stored address: it is this one when stored normalised
+      // (contacts' addresses are); otherwise sendAndRecordBounces reads it.
+      { lastAttempt: plan.lastAttempt, ...(plan.contact.email === to ? { known: plan.emailAddress } : {}) },
     );
     return { ok: true, channelId: sender.channelId, externalId: result.messageId };
   }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../lib/secret-box.ts';
 
 /**
@@ -12,8 +12,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // 128 bits: the link is long-lived, and length does not matter in an email.
 const MAC_BYTES = 16;
 
-function key(box: SecretBox): Buffer {
-  return box.deriveKey('switchboard/preference-links/v1');
+// Derived and imported once per box: HKDF (and importing the key) per link cost as much as rendering the mail it goes into.
+const keys = new WeakMap<SecretBox, KeyObject>();
+
+function key(box: SecretBox): KeyObject {
+  let k = keys.get(box);
+  if (!k) {
+    k = createSecretKey(box.deriveKey('switchboard/preference-links/v1'));
+    keys.set(box, k);
+  }
+  return k;
 }
 
 function mac(box: SecretBox, body: Buffer): Buffer {

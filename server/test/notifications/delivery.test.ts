@@ -61,6 +61,26 @@ describe('notification delivery', () => {
     expect(address?.status).toBe('unreachable');
   });
 
+  it('does not mail an address known to bounce (read with the claim, or by the send for an address stored unnormalised)', async () => {
+    await w.repos.emailAddresses.markUnreachable('bounced.before@example.com', '550 No such user');
+    const plain = await w.contact({ email: 'bounced.before@example.com' });
+    // Written around the API, an address can keep its capitals: the claim's record is not used, the send reads its own.
+    const mixed = await w.contact();
+    await w.db
+      .updateTable('contacts')
+      .set({ email: ' Bounced.Before@Example.com' })
+      .where('id', '=', mixed.id)
+      .execute();
+    for (const c of [plain, mixed]) {
+      const n = await w.settled(
+        (await w.trigger({ type: 'welcome', to: { contactId: c.id }, channels: ['email'] })).id,
+      );
+      expect(n.status).toBe('failed');
+      expect(n.reason).toMatch(/email: .*the address is unreachable: 550 No such user/);
+    }
+    expect(w.sink.to('bounced.before@example.com')).toHaveLength(0);
+  });
+
   it('reads preferences when the job runs, not when the notification was queued', async () => {
     const c = await w.contact({ telegram: true, email: 'prefs@example.com' });
     // Queued for later (its job waits), so the preference can change in between; the job's run is then made here.

@@ -44,6 +44,56 @@ describe('notification drain', () => {
     expect(sample.channel).toBe('telegram');
   }, 60_000);
 
+  it('gives every row of one claim its own type and templates and the settings read once; a deleted type fails its rows', async () => {
+    // What many rows share comes once per claim (a type's templates on one row, the settings on the first).
+    await w.repos.settings.set('workspace_name', 'Школа Дрейна', null);
+    const created = await w.call('POST', '/api/v1/notification-types', {
+      key: 'drain_gone',
+      name: 'Уйдёт',
+      channels: ['telegram'],
+      templates: { telegram: 'welcome.telegram' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const kinds = ['payment_success', 'new_lesson', 'welcome', 'drain_gone'];
+    const contacts = await Promise.all(Array.from({ length: 24 }, () => w.contact({ telegram: true })));
+    const res = await w.call('POST', '/api/v1/notifications/batch', {
+      notifications: contacts.map((c, i) => ({
+        type: kinds[i % kinds.length],
+        to: { contactId: c.id },
+        data: { amount: 100 + i, orderId: `M-${i}`, lesson: `Урок M-${i}` },
+        sendAt: new Date(Date.now() + 3600_000).toISOString(),
+      })),
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const ids: string[] = res.json().results.map((r: Json) => r.id);
+    expect((await w.call('DELETE', '/api/v1/notification-types/drain_gone')).statusCode).toBe(204);
+    // Due at once, in one statement: one claim takes them all.
+    await w.db
+      .updateTable('notifications')
+      .set({ nextAttemptAt: new Date(), sendAt: new Date() })
+      .where('id', 'in', ids)
+      .execute();
+    await w.app.services.notifications.drain();
+    for (const [i, c] of contacts.entries()) {
+      const n = await w.settled(ids[i]!);
+      const sent = w.sentTo(c.chatId!);
+      if (kinds[i % kinds.length] === 'drain_gone') {
+        expect(n.status).toBe('failed');
+        expect(n.log.at(-1)).toMatchObject({ event: 'failed', detail: { reason: 'type_deleted' } });
+        expect(sent).toHaveLength(0);
+        continue;
+      }
+      expect(n.status, JSON.stringify(n.log)).toBe('sent');
+      expect(sent).toHaveLength(1);
+      const text = JSON.stringify(sent[0]!.params);
+      if (kinds[i % kinds.length] === 'payment_success') {
+        expect(text).toContain(`M-${i}`);
+        expect(text).toContain('Школа Дрейна');
+      } else if (kinds[i % kinds.length] === 'new_lesson') expect(text).toContain(`Урок M-${i}`);
+      else expect(text).toMatch(/Добро пожаловать в <b>Школа Дрейна<\/b>/);
+    }
+  });
+
   it('fails rows left `sending` past the lease as interrupted without sending, and leaves younger ones to their drain', async () => {
     const c = await w.contact({ telegram: true });
     const type = await w.repos.notificationTypes.getByKey('welcome');
