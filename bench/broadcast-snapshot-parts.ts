@@ -1,6 +1,7 @@
 // What the broadcast snapshot's time is made of: the repository's snapshot on generated contacts, again with one index of
-// broadcast_deliveries dropped at a time, and in contact order with more work_mem; each variant inside a transaction that is
-// rolled back (then the table vacuumed), so they all start from the same state. Prints wall time, the backend's CPU time
+// broadcast_deliveries dropped at a time, in contact order with more work_mem, as a merge join, and in two halves of the
+// contact-id range at once on two connections (what a start does, services/broadcast-snapshot.ts); each variant inside
+// transactions that are rolled back (then the table vacuumed), so they all start from the same state. Prints wall time, the backend's CPU time
 // (from /proc: steadier than wall time on a busy machine) and the WAL written. With --explain, also the snapshot's plan
 // with timings, buffers and WAL per node (auto_explain into the server log, printed from there).
 //   npx tsx bench/broadcast-snapshot-parts.ts --contacts 200000 [--rounds 2] [--only 'as shipped,fillfactor 100'] [--explain]
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../server/src/db/schema.ts';
-import { BroadcastsRepository } from '../server/src/repositories/broadcasts.repository.ts';
+import { BroadcastsRepository, snapshotRanges } from '../server/src/repositories/broadcasts.repository.ts';
 import type { FilterGroup } from '../server/src/services/segments/filter.ts';
 import { startBenchApp } from './support/bench-app.ts';
 import { startFakeProcess } from './support/fake-process.ts';
@@ -75,47 +76,77 @@ try {
   console.log(`generated ${CONTACTS} contacts in ${Math.round(performance.now() - t)} ms`);
   const timing = { startAt: new Date(), defaultTimezone: 'UTC', localTime: null, quietHours: null };
 
-  /** One variant in a rolled-back transaction: wall ms, backend CPU ms, WAL MB. */
+  /**
+   * One variant in rolled-back transactions: `run` once per part, each part in a transaction of its own on its own
+   * connection, all at once. Prints wall ms, the backends' CPU ms (summed) and the WAL MB.
+   */
   const measure = async (
     name: string,
     before: string[],
-    run: (tx: Kysely<Database>, id: string) => Promise<unknown>,
+    run: (tx: Kysely<Database>, id: string, part: number) => Promise<unknown>,
+    parts = 1,
   ) => {
     const b = await app.services.ctx.repos.broadcasts.create(
       { title: name, channelId, content: 'x', filter: EVERYONE },
       null,
     );
-    const rollback = new Error('rollback');
-    await db
-      .transaction()
-      .execute(async (tx) => {
-        for (const statement of before) await sql.raw(statement).execute(tx);
-        const { rows } = await sql<{ lsn: string; pid: number }>`
-          select pg_current_wal_insert_lsn()::text as lsn, pg_backend_pid() as pid`.execute(tx);
-        const cpu = () => {
-          const f = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-          return (Number(f[11]) + Number(f[12])) * 10;
-        };
-        const cpu0 = cpu();
-        const t0 = performance.now();
-        await run(tx, b.id);
-        const wall = performance.now() - t0;
-        const { rows: wal } = await sql<{ mb: number }>`
-          select round((pg_current_wal_insert_lsn() - ${rows[0]!.lsn}::pg_lsn) / 1048576.0) as mb`.execute(
-          tx,
-        );
-        console.log(
-          `${name}: ${Math.round(wall)} ms wall, ${cpu() - cpu0} ms backend CPU, ${wal[0]!.mb} MB of WAL`,
-        );
-        throw rollback;
-      })
-      .catch((err) => {
-        if (err !== rollback) throw err;
-      });
+    const { rows: lsn0 } = await sql<{
+      lsn: string;
+    }>`select pg_current_wal_insert_lsn()::text as lsn`.execute(db);
+    let ready = 0;
+    let go: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      go = resolve;
+    });
+    let t0 = 0;
+    const cpus = await Promise.all(
+      Array.from({ length: parts }, (_, part) =>
+        db
+          .transaction()
+          .execute(async (tx) => {
+            const rollback = new Error('rollback');
+            for (const statement of before) await sql.raw(statement).execute(tx);
+            const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
+            const cpu = () => {
+              const f = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+              return (Number(f[11]) + Number(f[12])) * 10;
+            };
+            if (++ready === parts) {
+              t0 = performance.now();
+              go();
+            }
+            await started;
+            const cpu0 = cpu();
+            await run(tx, b.id, part);
+            const used = cpu() - cpu0;
+            throw Object.assign(rollback, { used });
+          })
+          .catch((err) => {
+            if (!(err instanceof Error) || err.message !== 'rollback') throw err;
+            return (err as Error & { used: number }).used;
+          }),
+      ),
+    );
+    const wall = performance.now() - t0;
+    const { rows: wal } = await sql<{ mb: number }>`
+      select round((pg_current_wal_insert_lsn() - ${lsn0[0]!.lsn}::pg_lsn) / 1048576.0) as mb`.execute(db);
+    const cpuMs = cpus.reduce((a, c) => a + c, 0);
+    console.log(`${name}: ${Math.round(wall)} ms wall, ${cpuMs} ms backend CPU, ${wal[0]!.mb} MB of WAL`);
     await sql`vacuum broadcast_deliveries`.execute(db);
   };
   const snapshot = (tx: Kysely<Database>, id: string) =>
     new BroadcastsRepository(tx).snapshot({ id, channelId }, EVERYONE, timing);
+  /** The snapshot in `n` contact-id ranges, each on its own connection (what a parallel snapshot does). */
+  const inParts = (n: number) => {
+    const ranges = snapshotRanges(n);
+    return (tx: Kysely<Database>, id: string, i: number) =>
+      new BroadcastsRepository(tx).snapshot({ id, channelId }, EVERYONE, timing, ranges[i]);
+  };
+  const PARTED: Array<[string, string[], ReturnType<typeof inParts>, number]> = [
+    // What a start does (services/broadcast-snapshot.ts): two halves of the contact-id range at once.
+    ['2 parts at once', [], inParts(2), 2],
+    ['merge join', ['set local enable_hashjoin = off'], inParts(1), 1],
+  ];
 
   for (let round = 0; round < Number(args.rounds); round++) {
     t = performance.now();
@@ -124,6 +155,8 @@ try {
     const only = args.only?.split(',');
     for (const [name, before] of Object.entries(VARIANTS))
       if (!only || only.includes(name)) await measure(name, before, snapshot);
+    for (const [name, before, run, parts] of PARTED)
+      if (!only || only.includes(name)) await measure(name, before, run, parts);
     // The same statement in contact order (uuid-keyed indexes filled in order), with room to sort in memory.
     if (!only || only.includes('in contact order'))
       await measure('in contact order, work_mem 128MB', ["set local work_mem = '128MB'"], (tx, id) =>

@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     // The delivery manager's claim batch and outcome backlog for the limits-off rounds (defaults: the shipped options).
     'batch-size': { type: 'string' },
     'max-backlog': { type: 'string' },
+    // Stop after part 1 (the snapshot): a quicker A/B of the snapshot alone.
+    'snapshot-only': { type: 'boolean', default: false },
   },
 });
 const AUDIENCE = Number(args.audience);
@@ -308,6 +310,11 @@ try {
   const cancelled = await api<BroadcastView>('POST', `/api/v1/broadcasts/${snapshotId}/cancel`, owner);
   const cancelMs = performance.now() - t;
   if (cancelled.status !== 200) throw new Error(`cancel answered ${cancelled.status}`);
+  if (args['snapshot-only']) {
+    await bench.stop();
+    await rpc({ type: 'stop' });
+    process.exit(0);
+  }
 
   // ---- 2 + 4. limits off: ours versus a bare grammY loop ---------------------------------------------------------------------
   const OPEN_GATE: RateGate = { acquire: async () => new Date(), pause: async () => null };

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from '../lib/errors.ts';
 import { BROADCASTS_ROOM } from '../realtime/event-map.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
 import type { Repos } from '../repositories/index.ts';
+import { snapshotRecipients } from './broadcast-snapshot.ts';
 import { type BroadcastInput, checkBroadcastInput } from './broadcasts.input.ts';
 import {
   type BroadcastPage,
@@ -306,9 +307,9 @@ export class BroadcastsService {
   }
 
   /**
-   * The snapshot, in the transaction that made the broadcast `sending`: one set-based insert of the recipients, the counters
-   * from the insert itself, and the delivery job (job key: at most one queued per broadcast). The clock's now is the start
-   * instant for local-time waves, so tests can pin it.
+   * The snapshot, in the transaction that made the broadcast `sending`: set-based inserts of the recipients (two halves at
+   * once, see snapshotRecipients), the counters from the inserts themselves, and the delivery job (job key: at most one
+   * queued per broadcast). The clock's now is the start instant for local-time waves, so tests can pin it.
    */
   private async start(r: Repos, b: Broadcast): Promise<Broadcast> {
     const filter = await this.audienceOf(r, b);
@@ -317,7 +318,7 @@ export class BroadcastsService {
         { path: '/templateId', message: 'deleted' },
       ]);
     const workspace = await this.templates.workspace();
-    const stats = await r.broadcasts.snapshot(b, filter, {
+    const stats = await snapshotRecipients(this.ctx, r, b, filter, {
       startAt: this.ctx.clock.now(),
       defaultTimezone: workspace.timezone,
       localTime: b.localTime,
