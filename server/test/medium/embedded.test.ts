@@ -88,7 +88,9 @@ describe('embedded PostgreSQL, first run to restart', () => {
     const pgPid = postmasterPid(dataDir);
     expect(pgPid).toBeGreaterThan(0);
     // The app reaches it through a unix socket in its data directory (socketDirFor), TCP on loopback being the fallback.
-    const { port } = JSON.parse(readFileSync(path.join(dataDir, 'embedded.json'), 'utf8')) as { port: number };
+    const { port } = JSON.parse(readFileSync(path.join(dataDir, 'embedded.json'), 'utf8')) as {
+      port: number;
+    };
     expect(existsSync(path.join(dataDir, 'postgres', `.s.PGSQL.${port}`))).toBe(true);
     expect(await proc.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(proc.errors).toEqual([]);
