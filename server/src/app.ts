@@ -77,7 +77,13 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir, log);
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const { pool, db } = createDatabase(databaseUrl);
-  const cleanups: Array<() => Promise<void>> = [async () => db.destroy(), async () => embedded?.stop()];
+  // The sending path's own connections (ServiceContext.deliveryDb): grants, notification claims and outcomes.
+  const delivery = createDatabase(databaseUrl, 4, 'switchboard-delivery');
+  const cleanups: Array<() => Promise<void>> = [
+    async () => delivery.db.destroy(),
+    async () => db.destroy(),
+    async () => embedded?.stop(),
+  ];
   const stop = async () => {
     for (const fn of cleanups.splice(0))
       await fn().catch((err) => log.error({ err }, 'error while stopping'));
@@ -90,6 +96,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     const metrics = createMetrics(pool, repos.channelHealth, log);
     const services = createServices({
       db,
+      deliveryDb: delivery.db,
       repos,
       log,
       config,
@@ -179,7 +186,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     // First to stop: sends waiting for a rate-limit slot give up (their jobs retry later) instead of holding up shutdown.
     cleanups.unshift(async () => services.telegramLimiter.stop());
     // After the job runner: a send in flight finishes before its SMTP pool closes.
-    cleanups.splice(cleanups.length - 2, 0, async () => services.emailSenders.close());
+    cleanups.splice(cleanups.length - 3, 0, async () => services.emailSenders.close());
     return {
       config,
       services,

@@ -13,8 +13,12 @@ export type Tx = Transaction<Database>;
 export type DbOrTx = Db | Tx;
 
 /** Opens the connection pool and the Kysely instance over it. */
-export function createDatabase(url: string, max = 20): { pool: pg.Pool; db: Db } {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'switchboard' });
+export function createDatabase(
+  url: string,
+  max = 20,
+  applicationName = 'switchboard',
+): { pool: pg.Pool; db: Db } {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: applicationName });
   // An idle client dying (database restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));

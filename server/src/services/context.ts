@@ -22,6 +22,17 @@ export interface ServiceContext {
   sendMetrics?: SendMetrics;
   /** Where attachment bytes live (storage/); the send path uploads from it. Absent: attachments cannot be sent. */
   storage?: FileStorage;
+  /**
+   * A few connections of their own for the sending path's short statements (Telegram grants, notification claims and
+   * outcomes), so they never queue for a connection behind the API's requests: with one shared pool, 200 notification
+   * calls a second held every connection and a bot's grant waited ~500 ms for one. Absent (tests, tools): `db`.
+   */
+  deliveryDb?: Db;
+}
+
+/** The context whose `db` and `repos` are the sending path's own pool (ServiceContext.deliveryDb), when there is one. */
+export function deliveryContext(ctx: ServiceContext): ServiceContext {
+  return ctx.deliveryDb ? { ...ctx, db: ctx.deliveryDb, repos: repositories(ctx.deliveryDb) } : ctx;
 }
 
 /** Runs `fn` in one transaction with repositories bound to it; jobs and realtime events queued inside commit with it. */

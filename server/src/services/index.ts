@@ -81,7 +81,8 @@ export function createServices(ctx: ServiceContext) {
   // One limiter per process (its lanes batch this process's requests per bot); app.ts stops it on shutdown.
   const headroom = ctx.config.telegramRateHeadroomPercent / 100;
   const telegramLimiter = new TelegramLimiter(
-    ctx.db,
+    // Grants on the sending path's own connections: one statement per bot in flight, never queued behind the API.
+    ctx.deliveryDb ?? ctx.db,
     // The default 0.5% gives DEFAULT_RATE_POLICY exactly (1005 ms per private-chat message, 3015 ms per group message).
     {
       ...DEFAULT_RATE_POLICY,

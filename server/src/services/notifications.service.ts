@@ -2,7 +2,7 @@ import type { Notification, NotificationLogEntry, NotificationStatus } from '../
 import { decodeCursor, encodeCursor, type Page } from '../lib/cursor.ts';
 import { NotFoundError } from '../lib/errors.ts';
 import type { Actor } from '../repositories/audit.repository.ts';
-import { inTransaction, type ServiceContext } from './context.ts';
+import { deliveryContext, inTransaction, type ServiceContext } from './context.ts';
 import type { EmailSenders } from './email-senders.ts';
 import { NotificationDelivery } from './notification-delivery.ts';
 import { NotificationDrain } from './notification-drain.ts';
@@ -32,9 +32,11 @@ export class NotificationsService {
     emailSenders: EmailSenders,
   ) {
     this.triggers = new NotificationTrigger(ctx);
+    // Claims and outcomes on the sending path's own connections (ServiceContext.deliveryDb).
+    const sending = deliveryContext(ctx);
     this.drainer = new NotificationDrain(
-      ctx,
-      new NotificationDelivery(ctx, templates, telegramAdapters, emailSenders),
+      sending,
+      new NotificationDelivery(sending, templates, telegramAdapters, emailSenders),
     );
     this.pump = new NotificationPump(this.drainer, ctx.log);
   }
