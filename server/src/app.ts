@@ -78,7 +78,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const { pool, db } = createDatabase(databaseUrl);
   // The sending path's own connections (ServiceContext.deliveryDb): grants, notification claims and outcomes.
-  const delivery = createDatabase(databaseUrl, 4, 'switchboard-delivery');
+  const delivery = createDatabase(databaseUrl, 8, 'switchboard-delivery');
   const cleanups: Array<() => Promise<void>> = [
     async () => delivery.db.destroy(),
     async () => db.destroy(),
