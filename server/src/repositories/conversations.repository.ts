@@ -83,6 +83,16 @@ const SORTS: Record<ConversationSort, { key: string; dir: 'asc' | 'desc' }> = {
 };
 
 /** Conversations: one per chat on a channel; at most one not resolved per chat (partial unique index). */
+/** What a new conversation is created with (the rest takes the table's defaults). */
+export interface NewConversation {
+  channelId: string;
+  contactId: string | null;
+  chatExternalId: string;
+  chatKind: 'private' | 'group';
+  title: string | null;
+  lastActivityAt: Date;
+}
+
 export class ConversationsRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -114,14 +124,7 @@ export class ConversationsRepository {
   }
 
   /** Inserts a conversation; a concurrent open one for the same chat raises a unique violation (the caller retries). */
-  create(values: {
-    channelId: string;
-    contactId: string | null;
-    chatExternalId: string;
-    chatKind: 'private' | 'group';
-    title: string | null;
-    lastActivityAt: Date;
-  }): Promise<Conversation> {
+  create(values: NewConversation): Promise<Conversation> {
     return this.db.insertInto('conversations').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
@@ -173,16 +176,7 @@ export class ConversationsRepository {
   }
 
   /** Inserts several conversations of distinct chats in one statement; keyed by chat. */
-  async createMany(
-    all: {
-      channelId: string;
-      contactId: string | null;
-      chatExternalId: string;
-      chatKind: 'private' | 'group';
-      title: string | null;
-      lastActivityAt: Date;
-    }[],
-  ): Promise<Map<string, Conversation>> {
+  async createMany(all: NewConversation[]): Promise<Map<string, Conversation>> {
     if (all.length === 0) return new Map();
     const rows = await this.db.insertInto('conversations').values(all).returningAll().execute();
     return new Map(rows.map((row) => [row.chatExternalId, row]));
