@@ -1,9 +1,7 @@
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/schema.ts';
 import { ConversationsRepository } from '../../src/repositories/conversations.repository.ts';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.ts';
+import { recordingDatabase } from '../support/test-db.ts';
 import { addMessage, makeChannel, makeConversation } from './inbox.helpers.ts';
 
 /** GET /conversations items carry the contact's name and the last message, read in the list's one query. */
@@ -87,15 +85,7 @@ describe('conversation list items', () => {
       const c = await makeConversation(app, channelId, { contact: { name: `Клиент ${i}` } });
       await addMessage(app, c.id, `вопрос ${i}`);
     }
-    const pool = new pg.Pool({ connectionString: app.databaseUrl, max: 2 });
-    const statements: string[] = [];
-    const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool }),
-      plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
-      log: (e) => {
-        if (e.level === 'query') statements.push(e.query.sql);
-      },
-    });
+    const { db, statements } = recordingDatabase(app.databaseUrl);
     try {
       const rows = await new ConversationsRepository(db).list({
         filter: { channelId },

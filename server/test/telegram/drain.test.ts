@@ -4,7 +4,7 @@ import { TelegramDrain } from '../../src/channels/telegram/telegram.drain.ts';
 import { DRAIN_SHARDS, routeOf } from '../../src/channels/telegram/telegram.receiver.ts';
 import { FakeTelegram } from '../fakes/telegram/index.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { newBot, type TgUser, textUpdate, tgUser } from './receiving.helpers.ts';
+import { newBot, peopleInOneShard, textUpdate, tgUser } from './receiving.helpers.ts';
 
 const SYSTEM = { type: 'system' as const, id: null, name: 'test' };
 let tg: FakeTelegram;
@@ -48,19 +48,6 @@ async function webhookChannel() {
     expect(res.statusCode).toBe(200);
   };
   return { id: channel.id, post };
-}
-
-/** People whose private chats share one drain shard (so one drain decides their relative fate). */
-function peopleInOneShard(n: number): TgUser[] {
-  const found: TgUser[] = [];
-  let shard: number | null = null;
-  while (found.length < n) {
-    const user = tgUser();
-    const s = routeOf(textUpdate(user, 'x', 1)).shard;
-    if (shard === null) shard = s;
-    if (s === shard) found.push(user);
-  }
-  return found;
 }
 
 const drainJobs = async (channelId: string) =>

@@ -1,14 +1,14 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramDrain } from '../../src/channels/telegram/telegram.drain.ts';
 import { DRAIN_SHARDS, routeOf, TelegramReceiver } from '../../src/channels/telegram/telegram.receiver.ts';
-import type { Database } from '../../src/db/schema.ts';
 import { REALTIME_CHANNEL } from '../../src/realtime/event-map.ts';
 import { repositories } from '../../src/repositories/index.ts';
 import { FakeTelegram } from '../fakes/telegram/index.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { newBot, type TgUser, textUpdate, tgUser } from './receiving.helpers.ts';
+import { recordingDatabase } from '../support/test-db.ts';
+import { newBot, peopleInOneShard, type TgUser, textUpdate } from './receiving.helpers.ts';
 
 // The set-based receive (services/receive-batch.ts) must leave exactly what the per-update path leaves. Each scenario
 // runs twice on two channels: one update at a time through TelegramReceiver.process, and drained in batches; then the
@@ -61,19 +61,6 @@ async function telegramChannel(): Promise<string> {
     mode: 'webhook',
   });
   return channel.id;
-}
-
-/** People whose private chats share one drain shard, so their updates meet in the same batches. */
-function peopleInOneShard(n: number): TgUser[] {
-  const found: TgUser[] = [];
-  let shard: number | null = null;
-  while (found.length < n) {
-    const user = tgUser();
-    const s = routeOf(textUpdate(user, 'x', 1)).shard;
-    if (shard === null) shard = s;
-    if (s === shard) found.push(user);
-  }
-  return found;
 }
 
 type Update = ReturnType<typeof textUpdate>;
@@ -346,15 +333,7 @@ describe('receiving plain messages set-based', () => {
         const u = said(p, `again ${i}`, T0 + 5, 2);
         await repo.store(channelId, u.update_id, u, routeOf(u));
       }
-      const pool = new pg.Pool({ connectionString: app.databaseUrl, max: 2 });
-      const statements: string[] = [];
-      const db = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool }),
-        plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
-        log: (e) => {
-          if (e.level === 'query') statements.push(e.query.sql);
-        },
-      });
+      const { db, statements } = recordingDatabase(app.databaseUrl);
       try {
         const ctx = { ...app.services.ctx, db, repos: repositories(db) };
         const receiver = new TelegramReceiver(ctx, app.services.channels, app.services.receive);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { routeOf } from '../../src/channels/telegram/telegram.receiver.ts';
 import type { FakeTelegram } from '../fakes/telegram/index.ts';
 import { bearer, type TestApp } from '../support/test-app.ts';
 
@@ -155,4 +156,17 @@ export async function contactOf(app: TestApp, channelId: string, userId: number)
 export async function allProcessed(app: TestApp, channelId: string): Promise<boolean> {
   const rows = await app.services.ctx.repos.telegramUpdates.listByChannel(channelId);
   return rows.length > 0 && rows.every((r) => r.processedAt !== null);
+}
+
+/** People whose private chats share one drain shard, so one drain (and one batch) takes their updates together. */
+export function peopleInOneShard(n: number): TgUser[] {
+  const found: TgUser[] = [];
+  let shard: number | null = null;
+  while (found.length < n) {
+    const user = tgUser();
+    const s = routeOf(textUpdate(user, 'x', 1)).shard;
+    if (shard === null) shard = s;
+    if (s === shard) found.push(user);
+  }
+  return found;
 }
